@@ -1,0 +1,14 @@
+package io.behalf.events;
+
+public enum Action {
+    VIEW_PRIVATE_DATA,
+    RERUN_PIPELINES,
+    VIEW_CICD_VARIABLES,
+    DOWNLOAD_DATA,
+    DELETE_PROJECT,
+    CHANGE_ACCOUNT_EMAIL,
+    EMAIL_TYPO_FIX,
+    RELEASE_EMAIL,
+    IMPERSONATE_USER,
+    OTHER
+}

@@ -1,0 +1,5 @@
+package io.behalf.events;
+
+public enum TargetKind {
+    USER, PROJECT, GROUP
+}

@@ -1,0 +1,4 @@
+package io.behalf.events.consent;
+
+public record ConsentDenied(String consentId, String ticketId, String deniedBy, String evidenceCommentId) {
+}

@@ -1,0 +1,4 @@
+package io.behalf.events.consent;
+
+public record ConsentExpired(String consentId, String ticketId, ExpiryReason reason) {
+}

@@ -1,0 +1,4 @@
+package io.behalf.events.consent;
+
+public record ConsentRevoked(String consentId, String ticketId, String revokedBy, String reason) {
+}

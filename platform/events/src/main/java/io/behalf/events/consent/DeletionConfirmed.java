@@ -1,0 +1,4 @@
+package io.behalf.events.consent;
+
+public record DeletionConfirmed(String ticketId, String consentId, String confirmedBy) {
+}

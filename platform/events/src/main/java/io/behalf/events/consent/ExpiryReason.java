@@ -1,0 +1,5 @@
+package io.behalf.events.consent;
+
+public enum ExpiryReason {
+    TTL, TICKET_SOLVED
+}

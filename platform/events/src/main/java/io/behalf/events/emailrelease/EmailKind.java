@@ -1,0 +1,5 @@
+package io.behalf.events.emailrelease;
+
+public enum EmailKind {
+    PRIMARY, SECONDARY
+}

@@ -1,0 +1,4 @@
+package io.behalf.events.impersonation;
+
+public record ImpersonatedUser(String userId, String username) {
+}

@@ -1,0 +1,6 @@
+package io.behalf.events.impersonation;
+
+import java.time.Instant;
+
+public record ImpersonationUnconfirmed(String impersonationId, Instant deadline) {
+}
