@@ -1,0 +1,139 @@
+package io.behalf.testing;
+
+import io.behalf.events.EventJson;
+import io.behalf.events.EventType;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Talks to the test broker the way an outside system would: CloudEvents in binary mode, plain clients. */
+public final class TestKafka {
+
+    private TestKafka() {
+    }
+
+    /** Publishes {@code payload} as a binary-mode CloudEvent of {@code type}; returns its {@code ce_id}. */
+    public static String send(EventType type, String key, Object payload) {
+        String id = UUID.randomUUID().toString();
+        send(type, key, id, payload instanceof String s ? s : EventJson.write(payload));
+        return id;
+    }
+
+    public static void send(EventType type, String key, String ceId, String json) {
+        sendRaw(type.topic(), key, json, cloudEventHeaders(ceId, type.type(), "/behalf/test"));
+    }
+
+    public static List<Header> cloudEventHeaders(String id, String type, String source) {
+        List<Header> headers = new ArrayList<>();
+        headers.add(header("ce_specversion", "1.0"));
+        if (id != null) {
+            headers.add(header("ce_id", id));
+        }
+        if (type != null) {
+            headers.add(header("ce_type", type));
+        }
+        headers.add(header("ce_source", source));
+        headers.add(header("ce_time", Instant.now().toString()));
+        headers.add(header("content-type", "application/json"));
+        return headers;
+    }
+
+    public static Header header(String name, String value) {
+        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static void sendRaw(String topic, String key, String value, List<Header> headers) {
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BehalfTestInfrastructure.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, null, key, value, headers)).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot send to " + topic, e);
+        }
+    }
+
+    /** Reads a topic from its current end: only records written after this call are seen. */
+    public static TopicReader fromNow(String topic) {
+        return new TopicReader(topic);
+    }
+
+    public static String header(ConsumerRecord<?, ?> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    public static final class TopicReader implements AutoCloseable {
+        private final KafkaConsumer<String, String> consumer;
+        private final List<ConsumerRecord<String, String>> seen = new ArrayList<>();
+
+        private TopicReader(String topic) {
+            consumer = new KafkaConsumer<>(Map.of(
+                    ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, BehalfTestInfrastructure.bootstrapServers(),
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                    new StringDeserializer(), new StringDeserializer());
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+        }
+
+        /** Waits until a record matching {@code match} arrives, and returns it. */
+        public ConsumerRecord<String, String> await(Predicate<ConsumerRecord<String, String>> match, Duration within) {
+            return awaitAll(match, 1, within).get(0);
+        }
+
+        /** Waits until {@code count} matching records have arrived; returns those seen so far, in arrival order. */
+        public List<ConsumerRecord<String, String>> awaitAll(Predicate<ConsumerRecord<String, String>> match,
+                int count, Duration within) {
+            long deadline = System.nanoTime() + within.toNanos();
+            while (true) {
+                List<ConsumerRecord<String, String>> matching = seen.stream().filter(match).toList();
+                if (matching.size() >= count) {
+                    return matching;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("expected " + count + " matching record(s) within " + within
+                            + ", saw " + matching.size() + " of " + seen.size() + " record(s)");
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+            }
+        }
+
+        /** Every record that arrived within {@code window}: for asserting that something did not happen. */
+        public List<ConsumerRecord<String, String>> drain(Duration window) {
+            long deadline = System.nanoTime() + window.toNanos();
+            while (System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+            }
+            return List.copyOf(seen);
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+
+    public static Predicate<ConsumerRecord<String, String>> ofType(EventType type) {
+        return r -> type.type().equals(header(r, "ce_type"));
+    }
+}
