@@ -118,6 +118,19 @@ public final class TestKafka {
             }
         }
 
+        /** Reads until every partition's end offset as of now: every record already acknowledged is seen. */
+        public List<ConsumerRecord<String, String>> readToEnd(Duration within) {
+            var ends = consumer.endOffsets(consumer.assignment());
+            long deadline = System.nanoTime() + within.toNanos();
+            while (ends.entrySet().stream().anyMatch(e -> consumer.position(e.getKey()) < e.getValue())) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("topic not read to its end within " + within);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(seen::add);
+            }
+            return List.copyOf(seen);
+        }
+
         /** Every record that arrived within {@code window}: for asserting that something did not happen. */
         public List<ConsumerRecord<String, String>> drain(Duration window) {
             long deadline = System.nanoTime() + window.toNanos();

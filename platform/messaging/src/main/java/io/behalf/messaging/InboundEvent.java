@@ -1,0 +1,77 @@
+package io.behalf.messaging;
+
+import io.behalf.events.EventJson;
+import io.behalf.events.EventType;
+import io.behalf.events.InvalidEventException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * A binary-mode CloudEvent read from a Kafka record. The headers are read here rather than by the connector's
+ * CloudEvents support so that a record with broken headers becomes a dead letter with a reason instead of an
+ * error inside the connector.
+ */
+public record InboundEvent(String id, String type, String source, String subject, Instant time, String topic,
+        int partition, long offset, String key, String data) {
+
+    public static InboundEvent from(ConsumerRecord<String, String> record) {
+        String specVersion = header(record, "ce_specversion");
+        if (!"1.0".equals(specVersion)) {
+            throw new InvalidEventException(specVersion == null ? "missing CloudEvents header ce_specversion"
+                    : "unsupported CloudEvents specversion " + specVersion);
+        }
+        String id = required(record, "ce_id");
+        String type = required(record, "ce_type");
+        String source = required(record, "ce_source");
+        String contentType = header(record, "content-type");
+        if (contentType != null && !contentType.toLowerCase().startsWith("application/json")) {
+            throw new InvalidEventException("unsupported content-type " + contentType);
+        }
+        Instant time = null;
+        String ceTime = header(record, "ce_time");
+        if (ceTime != null) {
+            try {
+                time = Instant.parse(ceTime);
+            } catch (DateTimeParseException e) {
+                try {
+                    time = java.time.OffsetDateTime.parse(ceTime).toInstant();
+                } catch (DateTimeParseException again) {
+                    throw new InvalidEventException("ce_time is not an RFC 3339 time: " + ceTime);
+                }
+            }
+        }
+        return new InboundEvent(id, type, source, header(record, "ce_subject"), time, record.topic(),
+                record.partition(), record.offset(), record.key(), record.value());
+    }
+
+    /** The known type of this event, or a dead letter: a consumer never guesses what an unknown type means. */
+    public EventType eventType() {
+        return EventType.of(type).orElseThrow(() -> new InvalidEventException("unknown event type " + type));
+    }
+
+    /** The data read into the record of this event's type, validated (see {@link EventJson}). */
+    @SuppressWarnings("unchecked")
+    public <T extends Record> T payload() {
+        EventType eventType = eventType();
+        if (!eventType.topic().equals(topic)) {
+            throw new InvalidEventException("event type " + type + " does not belong on topic " + topic);
+        }
+        return (T) EventJson.read(eventType, data);
+    }
+
+    private static String required(ConsumerRecord<String, String> record, String name) {
+        String value = header(record, name);
+        if (value == null || value.isBlank()) {
+            throw new InvalidEventException("missing CloudEvents header " + name);
+        }
+        return value;
+    }
+
+    static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

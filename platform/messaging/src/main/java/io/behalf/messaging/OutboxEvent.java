@@ -1,0 +1,9 @@
+package io.behalf.messaging;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** One row of the outbox: a CloudEvent waiting to be published; {@code id} becomes its {@code ce_id}. */
+public record OutboxEvent(UUID id, long position, String topic, String key, String type, String source,
+        String subject, Instant occurredAt, String payload) {
+}

@@ -1,0 +1,107 @@
+package io.behalf.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.behalf.events.EventFixtures;
+import io.behalf.events.EventType;
+import io.behalf.events.Topics;
+import io.behalf.testing.BehalfTestInfrastructure;
+import io.behalf.testing.EmbeddedKafka;
+import io.behalf.testing.TestKafka;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(value = BehalfTestInfrastructure.class, scope = TestResourceScope.GLOBAL)
+class IdempotentConsumerTest {
+
+    static final String DEAD_LETTERS = "messaging-test.dead-letters";
+
+    @Inject
+    EntityManager em;
+
+    @BeforeAll
+    static void deadLetterTopic() {
+        EmbeddedKafka.createTopics(BehalfTestInfrastructure.bootstrapServers(), List.of(DEAD_LETTERS), 6);
+    }
+
+    @Test
+    void sameRecordDeliveredTwiceHasOneEffect() {
+        String ticket = "T-" + UUID.randomUUID();
+        String id = UUID.randomUUID().toString();
+        String json = solved(ticket);
+        TestKafka.send(EventType.TICKET_SOLVED, ticket, id, json);
+        TestKafka.send(EventType.TICKET_SOLVED, ticket, id, json);
+        // a later record on the same key: once it has its effect, both copies before it were handled
+        String marker = TestKafka.send(EventType.TICKET_SOLVED, ticket, json);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> effects(marker) == 1);
+        assertThat(effects(id)).isEqualTo(1);
+    }
+
+    @Test
+    void badRecordsGoToTheDeadLetterTopicWithReasonAndTheirPartitionGoesOn() {
+        String ticket = "T-" + UUID.randomUUID();
+        try (var deadLetters = TestKafka.fromNow(DEAD_LETTERS)) {
+            TestKafka.sendRaw(Topics.TICKET_EVENTS, ticket, "{not json",
+                    TestKafka.cloudEventHeaders(UUID.randomUUID().toString(), EventType.TICKET_SOLVED.type(), "/t"));
+            TestKafka.sendRaw(Topics.TICKET_EVENTS, ticket, solved(ticket),
+                    TestKafka.cloudEventHeaders(null, EventType.TICKET_SOLVED.type(), "/t"));
+            TestKafka.sendRaw(Topics.TICKET_EVENTS, ticket, solved(ticket),
+                    TestKafka.cloudEventHeaders(UUID.randomUUID().toString(), "behalf.ticket.teleported", "/t"));
+            TestKafka.sendRaw(Topics.TICKET_EVENTS, ticket, "{\"ticketId\":\"" + ticket + "\"}",
+                    TestKafka.cloudEventHeaders(UUID.randomUUID().toString(), EventType.TICKET_SOLVED.type(), "/t"));
+            String good = TestKafka.send(EventType.TICKET_SOLVED, ticket, solved(ticket));
+
+            List<ConsumerRecord<String, String>> dead = deadLetters.awaitAll(r -> ticket.equals(r.key()), 4,
+                    Duration.ofSeconds(30));
+            List<String> reasons = dead.stream().map(r -> TestKafka.header(r, "dead-letter-reason")).toList();
+            assertThat(reasons.get(0)).startsWith("not JSON");
+            assertThat(reasons.subList(1, 4)).containsExactly(
+                    "missing CloudEvents header ce_id",
+                    "unknown event type behalf.ticket.teleported",
+                    "missing required field 'solvedAt'");
+            assertThat(dead.get(0).value()).isEqualTo("{not json");
+            for (ConsumerRecord<String, String> r : dead) {
+                assertThat(TestKafka.header(r, "dead-letter-topic")).isEqualTo(Topics.TICKET_EVENTS);
+                assertThat(TestKafka.header(r, "dead-letter-partition")).isNotBlank();
+                assertThat(Long.parseLong(TestKafka.header(r, "dead-letter-offset"))).isNotNegative();
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> effects(good) == 1);
+        }
+    }
+
+    @Test
+    void aFailingEffectIsRetriedThenDeadLetteredWithoutAnEffect() {
+        // a NUL in the ticket id is valid JSON, but PostgreSQL refuses it in text on every attempt
+        String ticket = "T-" + UUID.randomUUID();
+        try (var deadLetters = TestKafka.fromNow(DEAD_LETTERS)) {
+            String id = TestKafka.send(EventType.TICKET_SOLVED, ticket, solved("\\u0000"));
+            ConsumerRecord<String, String> dead = deadLetters.await(r -> ticket.equals(r.key()), Duration.ofSeconds(30));
+            assertThat(TestKafka.header(dead, "ce_id")).isEqualTo(id);
+            assertThat(TestKafka.header(dead, "dead-letter-reason")).isNotBlank();
+            assertThat(effects(id)).isZero();
+        }
+    }
+
+    private long effects(String eventId) {
+        return QuarkusTransaction.requiringNew().call(() -> ((Number) em
+                .createNativeQuery("select count(*) from test_effect where event_id = ?1")
+                .setParameter(1, eventId).getSingleResult()).longValue());
+    }
+
+    private static String solved(String ticket) {
+        return EventFixtures.json(EventType.TICKET_SOLVED).replace("ZD-1001", ticket);
+    }
+}

@@ -1,0 +1,5 @@
+create table test_effect (
+    id        bigint generated always as identity primary key,
+    event_id  text not null,
+    ticket_id text not null
+);
