@@ -4,6 +4,9 @@ import io.behalf.events.EventJson;
 import io.behalf.events.EventType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -19,12 +22,17 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class Outbox {
 
     private final EntityManager em;
+    private final TransactionSynchronizationRegistry transactions;
+    private final OutboxRelayJob relay;
     private final String source;
     private final int shards;
 
-    public Outbox(EntityManager em, @ConfigProperty(name = "quarkus.application.name") String application,
+    public Outbox(EntityManager em, TransactionSynchronizationRegistry transactions,
+            OutboxRelayJob relay, @ConfigProperty(name = "quarkus.application.name") String application,
             @ConfigProperty(name = "behalf.outbox.shards") int shards) {
         this.em = em;
+        this.transactions = transactions;
+        this.relay = relay;
         this.source = "/behalf/" + application;
         this.shards = shards;
     }
@@ -56,7 +64,26 @@ public class Outbox {
                 .setParameter(8, OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC))
                 .setParameter(9, EventJson.write(payload))
                 .executeUpdate();
+        nudgeAfterCommit();
         return id;
+    }
+
+    private void nudgeAfterCommit() {
+        if (transactions.getResource(Outbox.class) == null) {
+            transactions.putResource(Outbox.class, Boolean.TRUE);
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == Status.STATUS_COMMITTED) {
+                        relay.nudge();
+                    }
+                }
+            });
+        }
     }
 
     /** Events of one key always land in one shard, so one relay at a time keeps their order. */

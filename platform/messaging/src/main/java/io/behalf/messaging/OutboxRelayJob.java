@@ -2,17 +2,32 @@ package io.behalf.messaging;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.ScheduledExecution;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Runs the relay of this instance: every poll interval, and a daily purge of long-sent events. */
+/**
+ * Runs the relay of this instance: right after a transaction that wrote to the outbox commits (so an event
+ * leaves within milliseconds), every poll interval as a safety net (events of crashed instances, failed
+ * sends), and an hourly purge of long-sent events.
+ */
 @ApplicationScoped
 public class OutboxRelayJob {
 
     private final OutboxRelay relay;
     private final Duration retention;
+    private final ExecutorService nudges = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay-nudge"));
+    private final AtomicBoolean nudgePending = new AtomicBoolean();
+
+    @ConfigProperty(name = "behalf.outbox.enabled", defaultValue = "true")
+    boolean enabled;
 
     public OutboxRelayJob(AgroalDataSource dataSource, KafkaOutboxPublisher publisher,
             @ConfigProperty(name = "behalf.outbox.shards") int shards,
@@ -24,10 +39,25 @@ public class OutboxRelayJob {
 
     @Scheduled(identity = "behalf-outbox-relay", every = "${behalf.outbox.poll-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = RelayDisabled.class)
-    void relay() {
+    synchronized void relay() {
         while (relay.relayOnce() > 0) {
             // keep draining while there is a backlog; the next tick comes when the outbox is empty
         }
+    }
+
+    /** Asks for a relay round soon; many nudges while one is pending make one round. */
+    public void nudge() {
+        if (enabled && nudgePending.compareAndSet(false, true)) {
+            nudges.execute(() -> {
+                nudgePending.set(false);
+                relay();
+            });
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        nudges.shutdownNow();
     }
 
     @Scheduled(identity = "behalf-outbox-purge", every = "1h", delayed = "1m",
@@ -37,13 +67,13 @@ public class OutboxRelayJob {
     }
 
     /** {@code behalf.outbox.enabled=false} stops this instance's relay; tests of the relay itself drive it by hand. */
-    @jakarta.inject.Singleton
+    @Singleton
     static class RelayDisabled implements Scheduled.SkipPredicate {
         @ConfigProperty(name = "behalf.outbox.enabled", defaultValue = "true")
         boolean enabled;
 
         @Override
-        public boolean test(io.quarkus.scheduler.ScheduledExecution execution) {
+        public boolean test(ScheduledExecution execution) {
             return !enabled;
         }
     }

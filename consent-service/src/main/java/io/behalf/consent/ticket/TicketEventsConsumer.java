@@ -1,0 +1,59 @@
+package io.behalf.consent.ticket;
+
+import io.behalf.consent.Channels;
+import io.behalf.events.ticket.TicketOpened;
+import io.behalf.events.ticket.TicketSolved;
+import io.behalf.messaging.IdempotentConsumer;
+import io.behalf.messaging.InboundEvent;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+
+/** Reads ticket.events; each record's effect and its ce_id are committed together. */
+@ApplicationScoped
+public class TicketEventsConsumer {
+
+    private final IdempotentConsumer consumer;
+    private final Event<TicketSolvedNotice> solved;
+
+    public TicketEventsConsumer(IdempotentConsumer consumer, Event<TicketSolvedNotice> solved) {
+        this.consumer = consumer;
+        this.solved = solved;
+    }
+
+    @Incoming(Channels.TICKET_EVENTS)
+    @Blocking
+    public void onTicketEvent(ConsumerRecord<String, String> record) {
+        consumer.consume(Channels.TICKET_EVENTS, record, this::apply);
+    }
+
+    void apply(InboundEvent event) {
+        switch (event.eventType()) {
+            case TICKET_OPENED -> opened(event.payload());
+            case TICKET_SOLVED -> solved(event.payload());
+            default -> event.payload(); // validated; the other types are handled by the consent feature
+        }
+    }
+
+    private void opened(TicketOpened opened) {
+        Ticket ticket = Ticket.byId(opened.ticketId()).orElseGet(Ticket::new);
+        ticket.ticketId = opened.ticketId();
+        ticket.requesterUserId = opened.requester().userId();
+        ticket.requesterUsername = opened.requester().username();
+        ticket.requesterEmail = opened.requester().email();
+        ticket.subject = opened.subject();
+        ticket.openedAt = opened.openedAt();
+        ticket.persist();
+    }
+
+    private void solved(TicketSolved event) {
+        Ticket.byId(event.ticketId()).ifPresent(ticket -> ticket.solvedAt = event.solvedAt());
+        solved.fire(new TicketSolvedNotice(event.ticketId(), event.solvedAt()));
+    }
+
+    /** Fired inside the consuming transaction, so what observers write commits with the ce_id. */
+    public record TicketSolvedNotice(String ticketId, java.time.Instant solvedAt) {
+    }
+}
