@@ -47,7 +47,8 @@ public final class EmbeddedKafka implements AutoCloseable {
     public static EmbeddedKafka start(Path dataDir, int port) {
         QuietLogs.apply();
         int brokerPort = port == 0 ? FreePorts.next() : port;
-        int controllerPort = FreePorts.next();
+        // a fixed broker port (the local stack) keeps the controller port fixed too, so a restart finds its quorum
+        int controllerPort = port == 0 ? FreePorts.next() : port + 1;
         try {
             Files.createDirectories(dataDir);
             Properties props = new Properties();

@@ -1,0 +1,216 @@
+package io.behalf.local;
+
+import io.behalf.testing.EmbeddedKafka;
+import io.behalf.testing.EmbeddedPostgresServer;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code ./behalf up}: the whole system on this machine, in one terminal. A real Kafka broker (KRaft) and
+ * PostgreSQL keep their data under {@code .local/}, the GitLab and Slack stand-ins serve demo data, and the four
+ * services run as separate JVMs with their output prefixed. Ctrl-C stops everything.
+ */
+public final class LocalStack {
+
+    static final Map<String, Integer> SERVICES = new LinkedHashMap<>();
+
+    static {
+        SERVICES.put("consent-service", 8081);
+        SERVICES.put("email-release-service", 8082);
+        SERVICES.put("audit-service", 8083);
+        SERVICES.put("impersonation-alert-service", 8084);
+    }
+
+    static final String GITLAB_TOKEN = "local-gitlab-admin-token";
+    static final String AUDIT_STREAM_TOKEN = "local-audit-stream-token";
+    static final String SLACK_BOT_TOKEN = "xoxb-local-stand-in";
+    static final String SLACK_SIGNING_SECRET = "local-slack-signing-secret";
+    static final String ZENDESK_SECRET = "local-zendesk-webhook-secret";
+    static final String SECURITY_CHANNEL = "C0SECURITY";
+
+    private final Path root;
+    private final PrintStream out = System.out;
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    private LocalStack(Path root) {
+        this.root = root;
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Path root = Path.of(System.getProperty("behalf.root", ".")).toAbsolutePath().normalize();
+        String command = args.length == 0 ? "up" : args[0];
+        try {
+            switch (command) {
+                case "up" -> new LocalStack(root).up();
+                case "token" -> {
+                    if (args.length < 2) {
+                        throw new LocalStackException("usage: ./behalf token <support-engineer|support-manager|auditor> [user]");
+                    }
+                    System.out.println(LocalKeys.in(root.resolve(".local/keys"))
+                            .token(args.length > 2 ? args[2] : "local-" + args[1], args[1]));
+                }
+                case "scenario" -> Scenario.main(root);
+                default -> throw new LocalStackException("unknown command '" + command + "': use up, scenario or token");
+            }
+        } catch (LocalStackException e) {
+            System.err.println("behalf: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private void up() throws InterruptedException {
+        Path local = root.resolve(".local");
+        LocalKeys keys = LocalKeys.in(local.resolve("keys"));
+        for (String service : SERVICES.keySet()) {
+            if (!Files.exists(jar(service))) {
+                throw new LocalStackException(service + " is not built: run ./behalf up (it builds what is missing)");
+            }
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("behalf: stopping ...");
+            stopAll();
+            stopped.countDown();
+        }, "local-stack-stop"));
+
+        int kafkaPort = intEnv("BEHALF_KAFKA_PORT", 9092);
+        String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        if (bootstrap == null || bootstrap.isBlank()) {
+            requireFree(kafkaPort, "BEHALF_KAFKA_PORT");
+            requireFree(kafkaPort + 1, "BEHALF_KAFKA_PORT");
+            EmbeddedKafka kafka = EmbeddedKafka.start(local.resolve("kafka"), kafkaPort);
+            running.add(kafka);
+            bootstrap = kafka.bootstrapServers();
+        }
+        EmbeddedKafka.createTopics(bootstrap, EmbeddedKafka.LOCAL_PARTITIONS);
+        say("kafka", "broker " + bootstrap + ", topics ready");
+
+        Map<String, String> databases = new HashMap<>();
+        String jdbc = System.getenv("BEHALF_JDBC_URL");
+        String dbUser = System.getenv().getOrDefault("BEHALF_JDBC_USER", EmbeddedPostgresServer.USER);
+        String dbPassword = System.getenv().getOrDefault("BEHALF_JDBC_PASSWORD", EmbeddedPostgresServer.PASSWORD);
+        if (jdbc == null || jdbc.isBlank()) {
+            int pgPort = intEnv("BEHALF_POSTGRES_PORT", 55432);
+            requireFree(pgPort, "BEHALF_POSTGRES_PORT");
+            EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(local.resolve("postgres"), pgPort, false);
+            running.add(pg);
+            jdbc = pg.jdbcUrl("postgres");
+        }
+        for (String service : SERVICES.keySet()) {
+            String db = service.replace('-', '_');
+            EmbeddedPostgresServer.createDatabase(jdbc, dbUser, dbPassword, db);
+            databases.put(service, jdbc.replaceFirst("/[^/?]*(\\?|$)", "/" + db + "$1"));
+        }
+        say("postgres", "server " + jdbc + ", one database per service");
+
+        String gitlabUrl = System.getenv("BEHALF_GITLAB_URL");
+        String gitlabToken = System.getenv().getOrDefault("BEHALF_GITLAB_TOKEN", GITLAB_TOKEN);
+        if (gitlabUrl == null || gitlabUrl.isBlank()) {
+            GitLabStandIn gitlab = new GitLabStandIn(intEnv("BEHALF_GITLAB_STANDIN_PORT", 8090), GITLAB_TOKEN, out);
+            running.add(gitlab);
+            gitlabUrl = "http://127.0.0.1:" + gitlab.port() + "/api/v4";
+            gitlabToken = GITLAB_TOKEN;
+            say("gitlab stand-in", gitlabUrl + " (demo users; admin calls are printed)");
+        }
+        String slackUrl = System.getenv("BEHALF_SLACK_API_URL");
+        String slackToken = System.getenv().getOrDefault("BEHALF_SLACK_BOT_TOKEN", SLACK_BOT_TOKEN);
+        String slackSecret = System.getenv().getOrDefault("BEHALF_SLACK_SIGNING_SECRET", SLACK_SIGNING_SECRET);
+        if (slackUrl == null || slackUrl.isBlank()) {
+            int port = intEnv("BEHALF_SLACK_STANDIN_PORT", 8091);
+            SlackStandIn slack = new SlackStandIn(port, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
+                    URI.create("http://127.0.0.1:" + SERVICES.get("impersonation-alert-service") + "/slack/interactions"), out);
+            running.add(slack);
+            slackUrl = "http://127.0.0.1:" + slack.port() + "/api";
+            slackToken = SLACK_BOT_TOKEN;
+            slackSecret = SLACK_SIGNING_SECRET;
+            say("slack stand-in", "http://127.0.0.1:" + slack.port() + "/ (DMs and alerts; press the buttons there)");
+        }
+
+        List<ServiceProcess> services = new ArrayList<>();
+        for (Map.Entry<String, Integer> service : SERVICES.entrySet()) {
+            requireFree(service.getValue(), "the port of " + service.getKey());
+            Map<String, String> env = new HashMap<>();
+            env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
+            env.put("QUARKUS_DATASOURCE_JDBC_URL", databases.get(service.getKey()));
+            env.put("QUARKUS_DATASOURCE_USERNAME", dbUser);
+            env.put("QUARKUS_DATASOURCE_PASSWORD", dbPassword);
+            env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+            env.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", keys.jwtPublicKey.toUri().toString());
+            env.put("MP_JWT_VERIFY_ISSUER", LocalKeys.ISSUER);
+            env.put("BEHALF_GITLAB_URL", gitlabUrl);
+            env.put("BEHALF_GITLAB_TOKEN", gitlabToken);
+            env.put("BEHALF_GITLAB_AUDIT_STREAM_TOKEN",
+                    System.getenv().getOrDefault("BEHALF_GITLAB_AUDIT_STREAM_TOKEN", AUDIT_STREAM_TOKEN));
+            env.put("BEHALF_SLACK_API_URL", slackUrl);
+            env.put("BEHALF_SLACK_BOT_TOKEN", slackToken);
+            env.put("BEHALF_SLACK_SIGNING_SECRET", slackSecret);
+            env.put("BEHALF_SLACK_SECURITY_CHANNEL",
+                    System.getenv().getOrDefault("BEHALF_SLACK_SECURITY_CHANNEL", SECURITY_CHANNEL));
+            env.put("BEHALF_IMPERSONATION_CONFIRM_WITHIN",
+                    System.getenv().getOrDefault("BEHALF_IMPERSONATION_CONFIRM_WITHIN", "30s"));
+            env.put("BEHALF_ZENDESK_WEBHOOK_SECRET", System.getenv().getOrDefault("BEHALF_ZENDESK_WEBHOOK_SECRET", ZENDESK_SECRET));
+            env.put("BEHALF_AUDIT_CHECKPOINT_PRIVATE_KEY", keys.checkpointPrivateKey);
+            env.put("BEHALF_AUDIT_CHECKPOINT_PUBLIC_KEY", keys.checkpointPublicKey);
+            ServiceProcess process = ServiceProcess.start(service.getKey(), service.getValue(), jar(service.getKey()), env, out);
+            services.add(process);
+            running.add(process::stop);
+        }
+        for (ServiceProcess service : services) {
+            if (!service.awaitReady(Duration.ofSeconds(120))) {
+                throw new LocalStackException(service.name + " did not become ready on port " + service.port
+                        + ": see its log lines above");
+            }
+            say(service.name, "ready on http://127.0.0.1:" + service.port + " (/q/health, /q/openapi, /q/metrics)");
+        }
+        out.println();
+        out.println("behalf: the whole system is up. In another terminal:");
+        out.println("  ./behalf scenario                      play the sample story end to end");
+        out.println("  ./behalf token support-engineer        print a bearer token for a role (support-engineer, support-manager, auditor)");
+        out.println("Press Ctrl-C to stop everything; data stays under .local/ for the next start.");
+        stopped.await();
+    }
+
+    private Path jar(String service) {
+        return root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    private void stopAll() {
+        List<AutoCloseable> reversed = new ArrayList<>(running);
+        java.util.Collections.reverse(reversed);
+        for (AutoCloseable closeable : reversed) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // keep stopping the rest
+            }
+        }
+        running.clear();
+    }
+
+    private void say(String who, String what) {
+        out.println(String.format("%-28s| ", "[" + who + "]") + what);
+    }
+
+    private static int intEnv(String name, int fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+    }
+
+    private static void requireFree(int port, String setting) {
+        try (var socket = new java.net.ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+        } catch (java.io.IOException e) {
+            throw new LocalStackException("port " + port + " is in use: stop what uses it, or set " + setting);
+        }
+    }
+}
