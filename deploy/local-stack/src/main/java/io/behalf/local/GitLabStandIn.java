@@ -190,7 +190,7 @@ final class GitLabStandIn extends StandInServer {
 
     private void record(String call) {
         adminCalls.add(call);
-        log.println(String.format("%-28s| ", "[gitlab stand-in]") + call);
+        log.println(String.format("%-30s| ", "[gitlab stand-in]") + call);
     }
 
     synchronized String primaryEmail(String userId) {

@@ -197,7 +197,7 @@ public final class LocalStack {
     }
 
     private void say(String who, String what) {
-        out.println(String.format("%-28s| ", "[" + who + "]") + what);
+        out.println(String.format("%-30s| ", "[" + who + "]") + what);
     }
 
     private static int intEnv(String name, int fallback) {

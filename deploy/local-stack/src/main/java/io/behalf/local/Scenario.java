@@ -53,6 +53,7 @@ final class Scenario implements AutoCloseable {
     private int step;
 
     private Scenario(Path root) {
+        io.behalf.testing.QuietLogs.apply();
         keys = LocalKeys.in(root.resolve(".local/keys"));
         bootstrap = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS",
                 "127.0.0.1:" + System.getenv().getOrDefault("BEHALF_KAFKA_PORT", "9092"));

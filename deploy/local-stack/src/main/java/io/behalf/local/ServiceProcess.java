@@ -48,7 +48,7 @@ final class ServiceProcess {
     }
 
     private static void prefix(String name, Process process, PrintStream out) {
-        String tag = String.format("%-28s| ", "[" + name + "]");
+        String tag = String.format("%-30s| ", "[" + name + "]");
         try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {

@@ -223,7 +223,7 @@ final class SlackStandIn extends StandInServer {
     }
 
     private void note(String what) {
-        log.println(String.format("%-28s| ", "[slack stand-in]") + what);
+        log.println(String.format("%-30s| ", "[slack stand-in]") + what);
     }
 
     private synchronized String page() {

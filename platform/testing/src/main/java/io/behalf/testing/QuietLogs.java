@@ -5,7 +5,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /** Keeps the embedded servers' chatter (INFO per partition, per initdb line) out of test and stack output. */
-final class QuietLogs {
+public final class QuietLogs {
     static final List<String> CATEGORIES = List.of("kafka", "org.apache.kafka", "state.change.logger", "io.zonky");
 
     // strong references: java.util.logging forgets the level of a logger nobody holds
@@ -14,7 +14,7 @@ final class QuietLogs {
     private QuietLogs() {
     }
 
-    static void apply() {
+    public static void apply() {
         LOGGERS.forEach(logger -> logger.setLevel(Level.WARNING));
     }
 }
