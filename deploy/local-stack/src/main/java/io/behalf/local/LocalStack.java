@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -19,16 +18,7 @@ import java.util.concurrent.CountDownLatch;
  * PostgreSQL keep their data under {@code .local/}, the GitLab and Slack stand-ins serve demo data, and the four
  * services run as separate JVMs with their output prefixed. Ctrl-C stops everything.
  */
-public final class LocalStack {
-
-    static final Map<String, Integer> SERVICES = new LinkedHashMap<>();
-
-    static {
-        SERVICES.put("consent-service", 8081);
-        SERVICES.put("email-release-service", 8082);
-        SERVICES.put("audit-service", 8083);
-        SERVICES.put("impersonation-alert-service", 8084);
-    }
+public final class LocalStack implements AutoCloseable {
 
     static final String GITLAB_TOKEN = "local-gitlab-admin-token";
     static final String AUDIT_STREAM_TOKEN = "local-audit-stream-token";
@@ -38,11 +28,21 @@ public final class LocalStack {
     static final String SECURITY_CHANNEL = "C0SECURITY";
 
     private final Path root;
-    private final PrintStream out = System.out;
+    private final Path local;
+    private final Ports ports;
+    private final PrintStream out;
     private final List<AutoCloseable> running = new ArrayList<>();
+    private String bootstrap;
 
-    private LocalStack(Path root) {
+    /**
+     * @param root the repository (services' jars are under {@code <module>/target/quarkus-app})
+     * @param local where data and keys are kept
+     */
+    LocalStack(Path root, Path local, Ports ports, PrintStream out) {
         this.root = root;
+        this.local = local;
+        this.ports = ports;
+        this.out = out;
     }
 
     public static void main(String[] args) throws InterruptedException {
@@ -50,7 +50,7 @@ public final class LocalStack {
         String command = args.length == 0 ? "up" : args[0];
         try {
             switch (command) {
-                case "up" -> new LocalStack(root).up();
+                case "up" -> new LocalStack(root, root.resolve(".local"), Ports.fromEnv(), System.out).up();
                 case "token" -> {
                     if (args.length < 2) {
                         throw new LocalStackException("usage: ./behalf token <support-engineer|support-manager|auditor> [user]");
@@ -58,7 +58,9 @@ public final class LocalStack {
                     System.out.println(LocalKeys.in(root.resolve(".local/keys"))
                             .token(args.length > 2 ? args[2] : "local-" + args[1], args[1]));
                 }
-                case "scenario" -> Scenario.main(root);
+                case "scenario" -> Scenario.run(LocalKeys.in(root.resolve(".local/keys")), Ports.fromEnv(),
+                        System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + Ports.fromEnv().kafka()),
+                        System.out);
                 default -> throw new LocalStackException("unknown command '" + command + "': use up, scenario or token");
             }
         } catch (LocalStackException e) {
@@ -68,22 +70,39 @@ public final class LocalStack {
     }
 
     private void up() throws InterruptedException {
-        Path local = root.resolve(".local");
-        LocalKeys keys = LocalKeys.in(local.resolve("keys"));
-        for (String service : SERVICES.keySet()) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("behalf: stopping ...");
+            close();
+            stopped.countDown();
+        }, "local-stack-stop"));
+        start();
+        out.println();
+        out.println("behalf: the whole system is up. In another terminal:");
+        out.println("  ./behalf scenario                      play the sample story end to end");
+        out.println("  ./behalf token support-engineer        print a bearer token for a role (support-engineer, support-manager, auditor)");
+        out.println("Press Ctrl-C to stop everything; data stays under .local/ for the next start.");
+        stopped.await();
+    }
+
+    LocalKeys keys() {
+        return LocalKeys.in(local.resolve("keys"));
+    }
+
+    String bootstrapServers() {
+        return bootstrap;
+    }
+
+    /** Starts everything and returns once every service is ready. */
+    void start() {
+        LocalKeys keys = keys();
+        for (String service : ports.services().keySet()) {
             if (!Files.exists(jar(service))) {
                 throw new LocalStackException(service + " is not built: run ./behalf up (it builds what is missing)");
             }
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("behalf: stopping ...");
-            stopAll();
-            stopped.countDown();
-        }, "local-stack-stop"));
-
-        int kafkaPort = intEnv("BEHALF_KAFKA_PORT", 9092);
-        String bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
+        int kafkaPort = ports.kafka();
+        bootstrap = System.getenv("KAFKA_BOOTSTRAP_SERVERS");
         if (bootstrap == null || bootstrap.isBlank()) {
             requireFree(kafkaPort, "BEHALF_KAFKA_PORT");
             requireFree(kafkaPort + 1, "BEHALF_KAFKA_PORT");
@@ -99,13 +118,13 @@ public final class LocalStack {
         String dbUser = System.getenv().getOrDefault("BEHALF_JDBC_USER", EmbeddedPostgresServer.USER);
         String dbPassword = System.getenv().getOrDefault("BEHALF_JDBC_PASSWORD", EmbeddedPostgresServer.PASSWORD);
         if (jdbc == null || jdbc.isBlank()) {
-            int pgPort = intEnv("BEHALF_POSTGRES_PORT", 55432);
+            int pgPort = ports.postgres();
             requireFree(pgPort, "BEHALF_POSTGRES_PORT");
             EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(local.resolve("postgres"), pgPort, false);
             running.add(pg);
             jdbc = pg.jdbcUrl("postgres");
         }
-        for (String service : SERVICES.keySet()) {
+        for (String service : ports.services().keySet()) {
             String db = service.replace('-', '_');
             EmbeddedPostgresServer.createDatabase(jdbc, dbUser, dbPassword, db);
             databases.put(service, jdbc.replaceFirst("/[^/?]*(\\?|$)", "/" + db + "$1"));
@@ -115,7 +134,7 @@ public final class LocalStack {
         String gitlabUrl = System.getenv("BEHALF_GITLAB_URL");
         String gitlabToken = System.getenv().getOrDefault("BEHALF_GITLAB_TOKEN", GITLAB_TOKEN);
         if (gitlabUrl == null || gitlabUrl.isBlank()) {
-            GitLabStandIn gitlab = new GitLabStandIn(intEnv("BEHALF_GITLAB_STANDIN_PORT", 8090), GITLAB_TOKEN, out);
+            GitLabStandIn gitlab = new GitLabStandIn(ports.gitlab(), GITLAB_TOKEN, out);
             running.add(gitlab);
             gitlabUrl = "http://127.0.0.1:" + gitlab.port() + "/api/v4";
             gitlabToken = GITLAB_TOKEN;
@@ -125,9 +144,8 @@ public final class LocalStack {
         String slackToken = System.getenv().getOrDefault("BEHALF_SLACK_BOT_TOKEN", SLACK_BOT_TOKEN);
         String slackSecret = System.getenv().getOrDefault("BEHALF_SLACK_SIGNING_SECRET", SLACK_SIGNING_SECRET);
         if (slackUrl == null || slackUrl.isBlank()) {
-            int port = intEnv("BEHALF_SLACK_STANDIN_PORT", 8091);
-            SlackStandIn slack = new SlackStandIn(port, SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
-                    URI.create("http://127.0.0.1:" + SERVICES.get("impersonation-alert-service") + "/slack/interactions"), out);
+            SlackStandIn slack = new SlackStandIn(ports.slack(), SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
+                    URI.create("http://127.0.0.1:" + ports.impersonation() + "/slack/interactions"), out);
             running.add(slack);
             slackUrl = "http://127.0.0.1:" + slack.port() + "/api";
             slackToken = SLACK_BOT_TOKEN;
@@ -136,7 +154,7 @@ public final class LocalStack {
         }
 
         List<ServiceProcess> services = new ArrayList<>();
-        for (Map.Entry<String, Integer> service : SERVICES.entrySet()) {
+        for (Map.Entry<String, Integer> service : ports.services().entrySet()) {
             requireFree(service.getValue(), "the port of " + service.getKey());
             Map<String, String> env = new HashMap<>();
             env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
@@ -171,19 +189,14 @@ public final class LocalStack {
             }
             say(service.name, "ready on http://127.0.0.1:" + service.port + " (/q/health, /q/openapi, /q/metrics)");
         }
-        out.println();
-        out.println("behalf: the whole system is up. In another terminal:");
-        out.println("  ./behalf scenario                      play the sample story end to end");
-        out.println("  ./behalf token support-engineer        print a bearer token for a role (support-engineer, support-manager, auditor)");
-        out.println("Press Ctrl-C to stop everything; data stays under .local/ for the next start.");
-        stopped.await();
     }
 
     private Path jar(String service) {
         return root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
-    private void stopAll() {
+    @Override
+    public synchronized void close() {
         List<AutoCloseable> reversed = new ArrayList<>(running);
         java.util.Collections.reverse(reversed);
         for (AutoCloseable closeable : reversed) {
@@ -200,16 +213,8 @@ public final class LocalStack {
         out.println(String.format("%-30s| ", "[" + who + "]") + what);
     }
 
-    private static int intEnv(String name, int fallback) {
-        String value = System.getenv(name);
-        return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
-    }
-
     private static void requireFree(int port, String setting) {
-        try (var socket = new java.net.ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
-        } catch (java.io.IOException e) {
+        if (!Ports.isFree(port)) {
             throw new LocalStackException("port " + port + " is in use: stop what uses it, or set " + setting);
         }
     }

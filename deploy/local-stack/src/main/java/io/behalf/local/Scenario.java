@@ -10,7 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -44,7 +44,9 @@ final class Scenario implements AutoCloseable {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
 
     private final LocalKeys keys;
-    private final String bootstrap;
+    private final Ports ports;
+    private final PrintStream out;
+    final List<String> timeline = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
     private final KafkaProducer<String, String> producer;
     private final KafkaConsumer<String, String> consumer;
@@ -52,11 +54,11 @@ final class Scenario implements AutoCloseable {
     private final String run = Long.toString(Instant.now().getEpochSecond() % 100000);
     private int step;
 
-    private Scenario(Path root) {
+    Scenario(LocalKeys keys, Ports ports, String bootstrap, PrintStream out) {
         io.behalf.testing.QuietLogs.apply();
-        keys = LocalKeys.in(root.resolve(".local/keys"));
-        bootstrap = System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS",
-                "127.0.0.1:" + System.getenv().getOrDefault("BEHALF_KAFKA_PORT", "9092"));
+        this.keys = keys;
+        this.ports = ports;
+        this.out = out;
         producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000),
                 new StringSerializer(), new StringSerializer());
@@ -72,8 +74,8 @@ final class Scenario implements AutoCloseable {
         partitions.forEach(consumer::position);
     }
 
-    static void main(Path root) {
-        try (Scenario scenario = new Scenario(root)) {
+    static void run(LocalKeys keys, Ports ports, String bootstrap, PrintStream out) {
+        try (Scenario scenario = new Scenario(keys, ports, bootstrap, out)) {
             scenario.play();
         } catch (org.apache.kafka.common.errors.TimeoutException e) {
             throw new LocalStackException("cannot reach Kafka: is ./behalf up running?");
@@ -84,7 +86,7 @@ final class Scenario implements AutoCloseable {
         }
     }
 
-    private void play() throws IOException, InterruptedException {
+    void play() throws IOException, InterruptedException {
         String engineer = keys.token("alice", "support-engineer");
         String manager = keys.token("maria", "support-manager");
         String auditor = keys.token("otto", "auditor");
@@ -96,7 +98,7 @@ final class Scenario implements AutoCloseable {
                  "subject":"Pipelines fail in acme/backend","openedAt":"%s"}""".formatted(ticket, Instant.now()));
         line("ticket opened by jdoe (GitLab user 4711)");
 
-        JsonNode asked = post(8081, "/consents", engineer, """
+        JsonNode asked = post(ports.consent(), "/consents", engineer, """
                 {"ticketId":"%s","action":"RERUN_PIPELINES","target":{"kind":"PROJECT","id":"278964","path":"acme/backend"}}"""
                 .formatted(ticket));
         String consentId = asked.path("consentId").asText();
@@ -111,10 +113,10 @@ final class Scenario implements AutoCloseable {
         JsonNode granted = await(EventType.CONSENT_GRANTED, r -> consentId.equals(field(r, "consentId")));
         line("acme-owner (" + granted.path("grantedBy").path("role").asText() + ") granted; valid until "
                 + granted.path("validUntil").asText());
-        JsonNode check = get(8081, "/consents/check?ticketId=" + ticket + "&action=RERUN_PIPELINES&targetKind=PROJECT&targetId=278964", engineer);
+        JsonNode check = get(ports.consent(), "/consents/check?ticketId=" + ticket + "&action=RERUN_PIPELINES&targetKind=PROJECT&targetId=278964", engineer);
         line("may Support re-run pipelines now? allowed=" + check.path("allowed").asText());
 
-        JsonNode download = post(8081, "/consents", engineer, """
+        JsonNode download = post(ports.consent(), "/consents", engineer, """
                 {"ticketId":"%s","action":"DOWNLOAD_DATA","target":{"kind":"PROJECT","id":"278964","path":"acme/backend"}}"""
                 .formatted(ticket));
         String downloadId = download.path("consentId").asText();
@@ -132,7 +134,7 @@ final class Scenario implements AutoCloseable {
                 {"ticketId":"%s","accountId":"9001","verifiedBy":"alice","method":"EMAIL_CHALLENGE","verifiedAt":"%s"}"""
                 .formatted(releaseTicket, Instant.now()));
         line("ticket opened by johndoe; ownership of account 9001 verified");
-        JsonNode releaseConsent = post(8081, "/consents", engineer, """
+        JsonNode releaseConsent = post(ports.consent(), "/consents", engineer, """
                 {"ticketId":"%s","action":"RELEASE_EMAIL","target":{"kind":"USER","id":"9001","path":"johndoe-old"},
                  "details":"johndoe@example.com"}""".formatted(releaseTicket));
         String releaseConsentId = releaseConsent.path("consentId").asText();
@@ -140,7 +142,7 @@ final class Scenario implements AutoCloseable {
         comment(releaseTicket, "c4", "9002", "johndoe", "I confirm, please release it.");
         await(EventType.CONSENT_GRANTED, r -> releaseConsentId.equals(field(r, "consentId")));
         line("johndoe (the ticket requester, releasing his own address) granted");
-        JsonNode release = post(8082, "/email-releases", engineer, """
+        JsonNode release = post(ports.emailRelease(), "/email-releases", engineer, """
                 {"ticketId":"%s","accountId":"9001","email":"johndoe@example.com","emailKind":"PRIMARY","reason":"LOST_ACCESS_INACTIVE"}"""
                 .formatted(releaseTicket));
         String releaseId = release.path("releaseId").asText();
@@ -175,11 +177,11 @@ final class Scenario implements AutoCloseable {
         line("no answer by " + unconfirmed.path("deadline").asText() + " -> escalated to the security channel");
 
         title("Audit");
-        JsonNode verify = get(8083, "/audit/verify", auditor);
+        JsonNode verify = get(ports.audit(), "/audit/verify", auditor);
         line("audit chain verified: ok=" + verify.path("ok").asText() + ", records checked=" + verify.path("checked").asText());
         long auditRecords = seen.stream().filter(r -> r.topic().equals(Topics.AUDIT_RECORDS)).count();
         line("audit.records carried " + auditRecords + " records during this story");
-        JsonNode review = get(8081, "/consents/" + consentId, manager);
+        JsonNode review = get(ports.consent(), "/consents/" + consentId, manager);
         line("consent " + consentId + " ended as " + review.path("status").asText());
     }
 
@@ -210,7 +212,7 @@ final class Scenario implements AutoCloseable {
                  "details":{"custom_message":"%s","author_name":"%s","author_email":"%s","target_id":4711,
                   "target_type":"User","target_details":"jdoe","ip_address":"203.0.113.7","entity_path":"jdoe"}}"""
                 .formatted(id, adminId, admin, email, adminId, Instant.now(), message, admin, email);
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:8084/gitlab/audit-events"))
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.impersonation() + "/gitlab/audit-events"))
                 .header("Content-Type", "application/json")
                 .header("X-Gitlab-Event-Streaming-Token", System.getenv().getOrDefault("BEHALF_GITLAB_AUDIT_STREAM_TOKEN",
                         LocalStack.AUDIT_STREAM_TOKEN))
@@ -222,8 +224,7 @@ final class Scenario implements AutoCloseable {
 
     /** Presses a button on the Slack stand-in's page, as the admin would. */
     private String pressSlackButton(String ts, String action) throws IOException, InterruptedException {
-        String port = System.getenv().getOrDefault("BEHALF_SLACK_STANDIN_PORT", "8091");
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/press"))
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.slack() + "/press"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("ts=" + ts + "&action_id=" + action)).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -297,12 +298,15 @@ final class Scenario implements AutoCloseable {
     }
 
     private void title(String text) {
-        System.out.println();
-        System.out.println("== " + text);
+        out.println();
+        out.println("== " + text);
+        timeline.add("== " + text);
     }
 
     private void line(String text) {
-        System.out.println(LocalTime.now(ZoneOffset.UTC).format(CLOCK) + "  " + (++step) + ". " + text);
+        String entry = (++step) + ". " + text;
+        timeline.add(entry);
+        out.println(LocalTime.now(ZoneOffset.UTC).format(CLOCK) + "  " + entry);
     }
 
     @Override
