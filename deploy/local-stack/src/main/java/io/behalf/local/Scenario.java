@@ -179,10 +179,48 @@ final class Scenario implements AutoCloseable {
         title("Audit");
         JsonNode verify = get(ports.audit(), "/audit/verify", auditor);
         line("audit chain verified: ok=" + verify.path("ok").asText() + ", records checked=" + verify.path("checked").asText());
-        long auditRecords = seen.stream().filter(r -> r.topic().equals(Topics.AUDIT_RECORDS)).count();
-        line("audit.records carried " + auditRecords + " records during this story");
+        line(auditCoverage());
         JsonNode review = get(ports.consent(), "/consents/" + consentId, manager);
         line("consent " + consentId + " ended as " + review.path("status").asText());
+    }
+
+    /** Waits until every domain event of the story is on audit.records, and checks each chain's order. */
+    private String auditCoverage() {
+        java.util.Set<String> storyEvents = new java.util.HashSet<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        java.util.Set<String> missing;
+        do {
+            consumer.poll(Duration.ofMillis(250)).forEach(seen::add);
+            seen.stream().filter(r -> !r.topic().equals(Topics.AUDIT_RECORDS)).map(r -> header(r, "ce_id"))
+                    .forEach(storyEvents::add);
+            java.util.Set<String> audited = new java.util.HashSet<>();
+            seen.stream().filter(r -> r.topic().equals(Topics.AUDIT_RECORDS))
+                    .forEach(r -> audited.add(tree(r.value()).path("eventId").asText()));
+            missing = new java.util.HashSet<>(storyEvents);
+            missing.removeAll(audited);
+        } while (!missing.isEmpty() && System.nanoTime() < deadline);
+        if (!missing.isEmpty()) {
+            throw new LocalStackException(missing.size() + " of the story's " + storyEvents.size()
+                    + " events never reached audit.records");
+        }
+        Map<String, Long> lastSeq = new java.util.HashMap<>();
+        long records = 0;
+        for (ConsumerRecord<String, String> r : seen) {
+            if (!r.topic().equals(Topics.AUDIT_RECORDS)) {
+                continue;
+            }
+            records++;
+            JsonNode record = tree(r.value());
+            String chain = r.partition() + "/" + record.path("chain").asText();
+            long seq = record.path("seq").asLong();
+            Long previous = lastSeq.put(chain, seq);
+            if (previous != null && seq <= previous) {
+                throw new LocalStackException("audit.records out of order on chain " + chain + ": seq " + seq
+                        + " after " + previous);
+            }
+        }
+        return "all " + storyEvents.size() + " events of the story are on audit.records (" + records
+                + " records), each chain in seq order";
     }
 
     private void ticketEvent(EventType type, String ticket, String json) {
