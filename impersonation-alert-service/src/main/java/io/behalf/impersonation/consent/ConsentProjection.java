@@ -1,0 +1,70 @@
+package io.behalf.impersonation.consent;
+
+import io.behalf.events.Action;
+import io.behalf.events.TargetKind;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.Optional;
+
+/** What this service knows of one consent from consent.events: enough to tell whether it is active now. */
+@Entity
+@Table(name = "consent_projection")
+public class ConsentProjection extends PanacheEntityBase {
+
+    public static final String REQUESTED = "REQUESTED";
+    public static final String GRANTED = "GRANTED";
+    /** Denied, revoked or expired: nothing brings it back. */
+    public static final String ENDED = "ENDED";
+
+    @Id
+    @Column(name = "consent_id")
+    public String consentId;
+    @Column(name = "ticket_id")
+    public String ticketId;
+    public String action;
+    @Column(name = "target_kind")
+    public String targetKind;
+    @Column(name = "target_id")
+    public String targetId;
+    public String status;
+    @Column(name = "valid_until")
+    public Instant validUntil;
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    static ConsentProjection lockOrCreate(String consentId, String ticketId) {
+        ConsentProjection c = getEntityManager().find(ConsentProjection.class, consentId, LockModeType.PESSIMISTIC_WRITE);
+        if (c == null) {
+            c = new ConsentProjection();
+            c.consentId = consentId;
+            c.ticketId = ticketId;
+            c.status = REQUESTED;
+        }
+        c.updatedAt = Instant.now();
+        return c;
+    }
+
+    /** An active IMPERSONATE_USER consent on the user, else any active consent on the ticket or on the user's account. */
+    public static Optional<ConsentProjection> activeFor(String userId, String ticketId, Instant now) {
+        Optional<ConsentProjection> impersonation = find(
+                "status = ?1 and action = ?2 and targetKind = ?3 and targetId = ?4 and validUntil > ?5 order by validUntil desc",
+                GRANTED, Action.IMPERSONATE_USER.name(), TargetKind.USER.name(), userId, now).firstResultOptional();
+        if (impersonation.isPresent()) {
+            return impersonation;
+        }
+        if (ticketId != null) {
+            Optional<ConsentProjection> onTicket = find("status = ?1 and ticketId = ?2 and validUntil > ?3 order by validUntil desc",
+                    GRANTED, ticketId, now).firstResultOptional();
+            if (onTicket.isPresent()) {
+                return onTicket;
+            }
+        }
+        return find("status = ?1 and targetKind = ?2 and targetId = ?3 and validUntil > ?4 order by validUntil desc",
+                GRANTED, TargetKind.USER.name(), userId, now).firstResultOptional();
+    }
+}

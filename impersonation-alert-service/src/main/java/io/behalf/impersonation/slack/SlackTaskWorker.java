@@ -1,0 +1,235 @@
+package io.behalf.impersonation.slack;
+
+import io.behalf.events.EventType;
+import io.behalf.events.impersonation.ConfirmationRequested;
+import io.behalf.impersonation.confirmation.Confirmation;
+import io.behalf.impersonation.confirmation.ConfirmationHistory;
+import io.behalf.impersonation.slack.SlackMessages.Message;
+import io.behalf.impersonation.slack.SlackTask.Kind;
+import io.behalf.messaging.Outbox;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jboss.logging.Logger;
+
+/**
+ * Makes the scheduled Slack calls. Each task is leased in a short transaction (FOR UPDATE SKIP LOCKED, so two
+ * instances never work on one), Slack is called outside any transaction, and each step's result is saved as
+ * soon as it is known: a DM resumes at the step it reached, and a task whose instance died is picked up again
+ * once its lease ran out. Failures are retried with backoff (Slack's Retry-After wins); when the budget is
+ * spent a failed DM raises a security alert, and a failed security alert is logged as an error and counted.
+ */
+@ApplicationScoped
+public class SlackTaskWorker {
+
+    private static final Logger LOG = Logger.getLogger(SlackTaskWorker.class);
+
+    private final EntityManager em;
+    private final SlackClient slack;
+    private final SlackSettings settings;
+    private final SlackTasks tasks;
+    private final Outbox outbox;
+    private final MeterRegistry metrics;
+    private final ExecutorService nudges = Executors.newSingleThreadExecutor(r -> new Thread(r, "slack-task-nudge"));
+    private final AtomicBoolean nudgePending = new AtomicBoolean();
+
+    public SlackTaskWorker(EntityManager em, SlackClient slack, SlackSettings settings, SlackTasks tasks,
+            Outbox outbox, MeterRegistry metrics) {
+        this.em = em;
+        this.slack = slack;
+        this.settings = settings;
+        this.tasks = tasks;
+        this.outbox = outbox;
+        this.metrics = metrics;
+    }
+
+    @Scheduled(identity = "behalf-slack-tasks", every = "${behalf.slack.poll-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    synchronized void runDue() {
+        while (runOne()) {
+            // keep going while tasks are due
+        }
+    }
+
+    /** Asks for a round soon, right after a transaction that scheduled a task committed. */
+    void nudge() {
+        if (nudgePending.compareAndSet(false, true)) {
+            nudges.execute(() -> {
+                nudgePending.set(false);
+                runDue();
+            });
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        nudges.shutdownNow();
+    }
+
+    boolean runOne() {
+        Optional<Long> leased = QuarkusTransaction.requiringNew().call(this::lease);
+        if (leased.isEmpty()) {
+            return false;
+        }
+        long taskId = leased.get();
+        try {
+            perform(taskId);
+        } catch (SlackFailure failure) {
+            QuarkusTransaction.requiringNew().run(() -> failed(taskId, failure));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "slack task %d failed unexpectedly", taskId);
+            QuarkusTransaction.requiringNew().run(() -> failed(taskId,
+                    new SlackFailure("unexpected: " + e.getClass().getSimpleName(), true, null)));
+        }
+        return true;
+    }
+
+    private Optional<Long> lease() {
+        @SuppressWarnings("unchecked")
+        List<Number> ids = em.createNativeQuery("""
+                update slack_task set lease_until = now() + make_interval(secs => ?1), attempts = attempts + 1
+                where id = (select id from slack_task
+                            where status = 'PENDING' and next_attempt_at <= now()
+                              and (lease_until is null or lease_until < now())
+                            order by next_attempt_at, id limit 1 for update skip locked)
+                returning id""")
+                .setParameter(1, (double) settings.lease().toMillis() / 1000)
+                .getResultList();
+        return ids.stream().findFirst().map(Number::longValue);
+    }
+
+    private void perform(long taskId) {
+        record Snapshot(SlackTask task, Confirmation confirmation) {
+        }
+        Snapshot s = QuarkusTransaction.requiringNew().call(() -> {
+            SlackTask task = SlackTask.findById(taskId);
+            Confirmation c = Confirmation.byId(task.impersonationId).orElseThrow();
+            em.detach(task);
+            em.detach(c);
+            return new Snapshot(task, c);
+        });
+        switch (s.task().kindOf()) {
+            case DIRECT_MESSAGE -> directMessage(s.task(), s.confirmation());
+            case MESSAGE_UPDATE -> updateMessage(s.task(), s.confirmation());
+            case SECURITY_ALERT -> securityAlert(s.task(), s.confirmation());
+        }
+    }
+
+    private void directMessage(SlackTask task, Confirmation c) {
+        if (c.state.isDecided()) {
+            finish(task.id, SlackTask.CANCELLED, null, "decided (" + c.state + ") before the DM went out");
+            return;
+        }
+        if (c.adminEmail == null || c.adminEmail.isBlank()) {
+            throw SlackFailure.permanent("the admin's email is unknown, so their Slack account cannot be found");
+        }
+        String userId = c.slackUserId;
+        if (userId == null) {
+            userId = slack.lookupUserByEmail(c.adminEmail);
+            String found = userId;
+            QuarkusTransaction.requiringNew().run(() -> Confirmation.lockById(c.impersonationId).orElseThrow().slackUserId = found);
+        }
+        String channel = c.slackChannel;
+        if (channel == null) {
+            channel = slack.openDirectMessage(userId);
+            String opened = channel;
+            QuarkusTransaction.requiringNew().run(() -> Confirmation.lockById(c.impersonationId).orElseThrow().slackChannel = opened);
+        }
+        Message question = SlackMessages.question(c);
+        String ts = slack.postMessage(channel, question.text(), question.blocks());
+        String dmChannel = channel;
+        QuarkusTransaction.requiringNew().run(() -> {
+            Confirmation current = Confirmation.lockById(c.impersonationId).orElseThrow();
+            current.slackTs = ts;
+            ConfirmationHistory.record(c.impersonationId, "DM_SENT", null, "channel " + dmChannel + " ts " + ts);
+            outbox.publish(EventType.IMPERSONATION_CONFIRMATION_REQUESTED, current.userId, current.impersonationId,
+                    new ConfirmationRequested(current.impersonationId, dmChannel, ts, current.consentId));
+            markFinished(task.id, SlackTask.DONE, ts, null);
+        });
+    }
+
+    private void updateMessage(SlackTask task, Confirmation c) {
+        if (c.slackChannel == null || c.slackTs == null) {
+            finish(task.id, SlackTask.CANCELLED, null, "no DM was posted, nothing to update");
+            return;
+        }
+        Message answered = SlackMessages.answered(c, task.reason);
+        slack.updateMessage(c.slackChannel, c.slackTs, answered.text(), answered.blocks());
+        finish(task.id, SlackTask.DONE, c.slackTs, null);
+    }
+
+    private void securityAlert(SlackTask task, Confirmation c) {
+        String channel = settings.securityChannel().filter(ch -> !ch.isBlank())
+                .orElseThrow(() -> SlackFailure.permanent("behalf.slack.security-channel is not set"));
+        String why = switch (task.reason) {
+            case "DISPUTED" -> "Slack user <@" + c.decidedBy + "> answered \"" + SlackMessages.DISPUTE_LABEL + "\".";
+            case "UNCONFIRMED" -> "No answer by " + c.deadline + ".";
+            default -> "Asking the admin in Slack failed: " + QuarkusTransaction.requiringNew()
+                    .call(() -> SlackTask.<SlackTask>find("impersonationId = ?1 and kind = ?2", c.impersonationId,
+                            Kind.DIRECT_MESSAGE.name()).firstResultOptional().map(t -> t.lastError).orElse("unknown"));
+        };
+        Message alert = SlackMessages.securityAlert(c, task.reason, why);
+        String ts = slack.postMessage(channel, alert.text(), alert.blocks());
+        QuarkusTransaction.requiringNew().run(() -> {
+            ConfirmationHistory.record(c.impersonationId, "SECURITY_ALERTED", null, task.reason);
+            markFinished(task.id, SlackTask.DONE, ts, null);
+        });
+    }
+
+    private void finish(long taskId, String status, String ts, String note) {
+        QuarkusTransaction.requiringNew().run(() -> markFinished(taskId, status, ts, note));
+    }
+
+    private void markFinished(long taskId, String status, String ts, String note) {
+        SlackTask task = SlackTask.findById(taskId);
+        task.status = status;
+        task.resultTs = ts;
+        task.leaseUntil = null;
+        task.doneAt = Instant.now();
+        if (note != null) {
+            task.lastError = note;
+        }
+    }
+
+    private void failed(long taskId, SlackFailure failure) {
+        SlackTask task = SlackTask.findById(taskId);
+        task.lastError = failure.getMessage();
+        task.leaseUntil = null;
+        if (failure.retryable() && task.attempts < settings.maxAttempts()) {
+            Duration backoff = settings.backoff().multipliedBy(1L << Math.min(task.attempts - 1, 20));
+            if (backoff.compareTo(settings.maxBackoff()) > 0) {
+                backoff = settings.maxBackoff();
+            }
+            Duration wait = failure.retryAfter().filter(r -> r.compareTo(Duration.ZERO) > 0).orElse(backoff);
+            task.nextAttemptAt = Instant.now().plus(wait);
+            LOG.warnf("slack %s for %s failed (attempt %d), retrying in %s: %s", task.kind, task.impersonationId,
+                    task.attempts, wait, failure.getMessage());
+            return;
+        }
+        task.status = SlackTask.FAILED;
+        task.doneAt = Instant.now();
+        metrics.counter("behalf.slack.failures", "kind", task.kind).increment();
+        ConfirmationHistory.record(task.impersonationId, "SLACK_FAILED", null, task.kind + ": " + failure.getMessage());
+        if (task.kindOf() == Kind.SECURITY_ALERT) {
+            // the last resort failed too: the log and the metric are what is left, and the state stays queryable
+            LOG.errorf("SECURITY ALERT NOT DELIVERED for impersonation %s (%s) after %d attempts: %s",
+                    task.impersonationId, task.reason, task.attempts, failure.getMessage());
+        } else if (task.kindOf() == Kind.DIRECT_MESSAGE) {
+            LOG.errorf("could not ask the admin about impersonation %s after %d attempts: %s; alerting security",
+                    task.impersonationId, task.attempts, failure.getMessage());
+            tasks.schedule(task.impersonationId, Kind.SECURITY_ALERT, "DM_FAILED");
+        } else {
+            LOG.warnf("slack %s for %s given up: %s", task.kind, task.impersonationId, failure.getMessage());
+        }
+    }
+}
