@@ -1,0 +1,130 @@
+package io.behalf.emailrelease.release;
+
+import static io.behalf.emailrelease.ReleaseTestSupport.awaitOutcome;
+import static io.behalf.emailrelease.ReleaseTestSupport.awaitConsent;
+import static io.behalf.emailrelease.ReleaseTestSupport.awaitStatus;
+import static io.behalf.emailrelease.ReleaseTestSupport.consentRequested;
+import static io.behalf.emailrelease.ReleaseTestSupport.end;
+import static io.behalf.emailrelease.ReleaseTestSupport.grant;
+import static io.behalf.emailrelease.ReleaseTestSupport.grantedConsent;
+import static io.behalf.emailrelease.ReleaseTestSupport.newTicket;
+import static io.behalf.emailrelease.ReleaseTestSupport.publishRequest;
+import static io.behalf.emailrelease.ReleaseTestSupport.view;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.behalf.emailrelease.consent.ReleaseConsentStatus;
+import io.behalf.emailrelease.gitlab.GitLabStub;
+import io.behalf.emailrelease.gitlab.GitLabWireMock;
+import io.behalf.events.EventJson;
+import io.behalf.events.EventType;
+import io.behalf.events.Topics;
+import io.behalf.events.emailrelease.EmailKind;
+import io.behalf.events.emailrelease.EmailReleaseCompleted;
+import io.behalf.events.emailrelease.EmailReleaseRejected;
+import io.behalf.testing.BehalfTestInfrastructure;
+import io.behalf.testing.TestKafka;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * A release proceeds only while a RELEASE_EMAIL consent for the account is active, learned from consent.events.
+ * The request and the consent travel on different topics, so either may arrive first.
+ */
+@QuarkusTest
+@WithTestResource(value = BehalfTestInfrastructure.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = GitLabWireMock.class, scope = TestResourceScope.GLOBAL)
+class ConsentOrderingTest {
+
+    @Test
+    void consentGrantedBeforeTheRequestLetsTheRequestProceedAtOnce() {
+        GitLabStub gitlab = inactiveAccountWithSecondary();
+        String ticket = newTicket();
+        String consentId = grantedConsent(ticket, gitlab.accountId);
+        try (var releaseEvents = TestKafka.fromNow(Topics.EMAIL_RELEASE_EVENTS)) {
+            String releaseId = publishRequest(ticket, gitlab.accountId, secondary(gitlab), EmailKind.SECONDARY);
+            ConsumerRecord<String, String> outcome = awaitOutcome(releaseEvents, releaseId);
+            assertThat(TestKafka.header(outcome, "ce_type")).isEqualTo(EventType.EMAIL_RELEASE_COMPLETED.type());
+            assertThat(EventJson.read(outcome.value(), EmailReleaseCompleted.class).consentId()).isEqualTo(consentId);
+        }
+    }
+
+    @Test
+    void aRequestBeforeItsConsentWaitsAndProceedsWhenTheGrantArrives() {
+        GitLabStub gitlab = inactiveAccountWithSecondary();
+        String ticket = newTicket();
+        try (var releaseEvents = TestKafka.fromNow(Topics.EMAIL_RELEASE_EVENTS)) {
+            // published by another producer, not through this service's endpoint
+            String releaseId = publishRequest(ticket, gitlab.accountId, secondary(gitlab), EmailKind.SECONDARY);
+            awaitStatus(releaseId, ReleaseStatus.AWAITING_CONSENT);
+            assertThat(view(releaseId).getString("status")).isEqualTo("AWAITING_CONSENT");
+            assertThat(gitlab.requests()).isEmpty();
+
+            String consentId = consentRequested(ticket, gitlab.accountId);
+            assertThat(view(releaseId).getString("status")).isEqualTo("AWAITING_CONSENT");
+            grant(ticket, gitlab.accountId, consentId);
+
+            ConsumerRecord<String, String> outcome = awaitOutcome(releaseEvents, releaseId);
+            EmailReleaseCompleted completed = EventJson.read(outcome.value(), EmailReleaseCompleted.class);
+            assertThat(completed.consentId()).isEqualTo(consentId);
+            assertThat(completed.newEmail()).isEqualTo("sec" + gitlab.accountId + "+release@example.org");
+            assertThat(gitlab.requests()).contains("POST " + gitlab.users() + "/emails");
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ReleaseConsentStatus.class, names = {"DENIED", "REVOKED", "EXPIRED"})
+    void aConsentThatEndsWhileTheRequestWaitsRejectsItWithNoConsent(ReleaseConsentStatus how) {
+        GitLabStub gitlab = inactiveAccountWithSecondary();
+        String ticket = newTicket();
+        try (var releaseEvents = TestKafka.fromNow(Topics.EMAIL_RELEASE_EVENTS)) {
+            String consentId = consentRequested(ticket, gitlab.accountId);
+            String releaseId = publishRequest(ticket, gitlab.accountId, secondary(gitlab), EmailKind.SECONDARY);
+            awaitStatus(releaseId, ReleaseStatus.AWAITING_CONSENT);
+
+            end(how, ticket, consentId);
+
+            EmailReleaseRejected rejected = EventJson.read(awaitOutcome(releaseEvents, releaseId).value(),
+                    EmailReleaseRejected.class);
+            assertThat(rejected.code()).isEqualTo("NO_CONSENT");
+            assertThat(rejected.detail()).contains(consentId, how.name().toLowerCase());
+            assertThat(gitlab.requests()).isEmpty();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = ReleaseConsentStatus.class, names = {"DENIED", "REVOKED", "EXPIRED"})
+    void aConsentThatEndedBeforeTheRequestArrivedRejectsItWithNoConsent(ReleaseConsentStatus how) {
+        GitLabStub gitlab = inactiveAccountWithSecondary();
+        String ticket = newTicket();
+        String consentId = consentRequested(ticket, gitlab.accountId);
+        if (how != ReleaseConsentStatus.DENIED) {
+            grant(ticket, gitlab.accountId, consentId);
+            awaitConsent(consentId, ReleaseConsentStatus.GRANTED);
+        }
+        end(how, ticket, consentId);
+        awaitConsent(consentId, how);
+
+        try (var releaseEvents = TestKafka.fromNow(Topics.EMAIL_RELEASE_EVENTS)) {
+            String releaseId = publishRequest(ticket, gitlab.accountId, secondary(gitlab), EmailKind.SECONDARY);
+            EmailReleaseRejected rejected = EventJson.read(awaitOutcome(releaseEvents, releaseId).value(),
+                    EmailReleaseRejected.class);
+            assertThat(rejected.code()).isEqualTo("NO_CONSENT");
+            assertThat(gitlab.requests()).isEmpty();
+        }
+    }
+
+    private static GitLabStub inactiveAccountWithSecondary() {
+        GitLabStub gitlab = GitLabStub.newAccount();
+        return gitlab.user("main" + gitlab.accountId + "@example.com", null).events("[]")
+                .emails(5, secondary(gitlab)).addEmailAccepted().deleteEmailAccepted(5);
+    }
+
+    private static String secondary(GitLabStub gitlab) {
+        return "sec" + gitlab.accountId + "@example.org";
+    }
+}
