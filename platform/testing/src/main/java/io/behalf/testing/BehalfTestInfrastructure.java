@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
 
 /**
  * Gives every test a real Apache Kafka broker and a real PostgreSQL. Use it with
@@ -13,7 +15,8 @@ import java.util.UUID;
  * Kafka: an in-process KRaft broker with every topic of DESIGN.md, unless {@code KAFKA_BOOTSTRAP_SERVERS} names
  * one. PostgreSQL: an embedded server, unless {@code BEHALF_TEST_JDBC_URL} (with {@code BEHALF_TEST_JDBC_USER} and
  * {@code BEHALF_TEST_JDBC_PASSWORD}) names one; either way the service gets a database of its own, named after
- * the module ({@code consent-service} → {@code consent_service}).
+ * the module ({@code consent-service} → {@code consent_service}). With {@code -Dbehalf.test.postgres=testcontainers}
+ * (or {@code BEHALF_TEST_POSTGRES=testcontainers}) and a Docker engine, Testcontainers' PostgreSQL is used.
  * <p>
  * Both servers live as long as the test JVM: Quarkus may restart the application between test classes, and
  * tests that stop and restart the application (outbox, relay) rely on the data surviving.
@@ -22,6 +25,7 @@ public class BehalfTestInfrastructure implements QuarkusTestResourceLifecycleMan
 
     private static EmbeddedKafka kafka;
     private static EmbeddedPostgresServer postgres;
+    private static PostgreSQLContainer container;
     private static String bootstrapServers;
 
     @Override
@@ -33,7 +37,14 @@ public class BehalfTestInfrastructure implements QuarkusTestResourceLifecycleMan
         }
         String database = databaseName();
         String serverUrl = System.getenv("BEHALF_TEST_JDBC_URL");
-        if (serverUrl != null && !serverUrl.isBlank()) {
+        if ("testcontainers".equals(System.getProperty("behalf.test.postgres", System.getenv("BEHALF_TEST_POSTGRES")))) {
+            PostgreSQLContainer container = container();
+            EmbeddedPostgresServer.createDatabase(container.getJdbcUrl(), container.getUsername(),
+                    container.getPassword(), database);
+            config.put("quarkus.datasource.jdbc.url", container.getJdbcUrl().replaceFirst("/[^/?]*(\\?|$)", "/" + database + "$1"));
+            config.put("quarkus.datasource.username", container.getUsername());
+            config.put("quarkus.datasource.password", container.getPassword());
+        } else if (serverUrl != null && !serverUrl.isBlank()) {
             String user = System.getenv().getOrDefault("BEHALF_TEST_JDBC_USER", "postgres");
             String password = System.getenv().getOrDefault("BEHALF_TEST_JDBC_PASSWORD", "postgres");
             EmbeddedPostgresServer.createDatabase(serverUrl, user, password, database);
@@ -68,6 +79,18 @@ public class BehalfTestInfrastructure implements QuarkusTestResourceLifecycleMan
             EmbeddedKafka.createTopics(bootstrapServers, EmbeddedKafka.LOCAL_PARTITIONS);
         }
         return bootstrapServers;
+    }
+
+    private static synchronized PostgreSQLContainer container() {
+        if (container == null) {
+            if (!DockerClientFactory.instance().isDockerAvailable()) {
+                throw new IllegalStateException("behalf.test.postgres=testcontainers needs a Docker engine, and none answers");
+            }
+            container = new PostgreSQLContainer("postgres:17-alpine");
+            container.start();
+            Runtime.getRuntime().addShutdownHook(new Thread(container::stop, "testcontainers-postgres-stop"));
+        }
+        return container;
     }
 
     private static synchronized EmbeddedPostgresServer postgres() {
