@@ -170,6 +170,26 @@ class AuditIngestTest {
         }
     }
 
+    @Test
+    void aRecordTheDatabaseRefusesIsDeadLetteredAloneAndTheRestOfItsBatchIsStored() {
+        String ticket = "ZD-" + UUID.randomUUID();
+        try (var deadLetters = TestKafka.fromNow(DEAD_LETTERS)) {
+            String before = TestKafka.send(EventType.TICKET_OPENED, ticket, fixture(EventType.TICKET_OPENED, ticket));
+            // valid JSON and a valid event, but PostgreSQL refuses a NUL in text on every attempt
+            String poison = TestKafka.send(EventType.TICKET_SOLVED, ticket,
+                    fixture(EventType.TICKET_SOLVED, ticket).replace(ticket, ticket + "\\u0000"));
+            String after = TestKafka.send(EventType.TICKET_SOLVED, ticket, fixture(EventType.TICKET_SOLVED, ticket));
+
+            ConsumerRecord<String, String> dead = deadLetters.await(r -> ticket.equals(r.key()), Duration.ofSeconds(30));
+            assertThat(TestKafka.header(dead, "ce_id")).isEqualTo(poison);
+            assertThat(TestKafka.header(dead, "dead-letter-reason")).isNotBlank();
+            assertThat(TestKafka.header(dead, "dead-letter-topic")).isEqualTo(Topics.TICKET_EVENTS);
+            AuditDb.awaitStored(before);
+            AuditDb.awaitStored(after);
+            assertThat(AuditDb.stored(poison)).isZero();
+        }
+    }
+
     static double deadLetterCount() {
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         Matcher m = Pattern.compile("(?m)^behalf_dead_letters_total\\{[^}]*consumer=\"domain-events\"[^}]*} (\\S+)$")

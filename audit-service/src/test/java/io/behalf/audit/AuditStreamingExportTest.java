@@ -10,7 +10,6 @@ import io.behalf.audit.chain.NewRecord;
 import io.behalf.audit.checkpoint.CheckpointWriter;
 import io.behalf.audit.verify.OfflineVerifier;
 import io.behalf.events.EventJson;
-import io.behalf.events.audit.AuditRecord;
 import io.behalf.testing.BehalfTestInfrastructure;
 import io.behalf.testing.Tokens;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -45,7 +44,7 @@ import org.junit.jupiter.api.Test;
 /** GET /audit/export of 100k records in bounded memory, and the offline verifier on what it wrote. */
 @QuarkusTest
 @WithTestResource(value = BehalfTestInfrastructure.class, scope = TestResourceScope.GLOBAL)
-class AuditExportTest {
+class AuditStreamingExportTest {
 
     static final int RECORDS = 100_000;
     static final int BATCH = 5_000;
@@ -96,7 +95,7 @@ class AuditExportTest {
                 bytes += line.length() + 1;
                 out.write(line);
                 out.write('\n');
-                long seq = EventJson.MAPPER.readTree(line).get("seq").asLong();
+                long seq = seqOf(line);
                 assertThat(seq).isEqualTo(lastSeq + 1);
                 lastSeq = seq;
                 tail.addLast(line);
@@ -157,7 +156,13 @@ class AuditExportTest {
         return batch;
     }
 
-    static AuditRecord parse(String line) {
-        return EventJson.read(line, AuditRecord.class);
+    /** Cheaper than parsing 100k lines: the export writes "seq" as a plain number. */
+    private static long seqOf(String line) {
+        int start = line.indexOf("\"seq\":") + 6;
+        int end = start;
+        while (Character.isDigit(line.charAt(end))) {
+            end++;
+        }
+        return Long.parseLong(line.substring(start, end));
     }
 }

@@ -1,46 +1,159 @@
 package io.behalf.audit.ingest;
 
+import io.agroal.api.AgroalDataSource;
 import io.behalf.audit.Channels;
 import io.behalf.audit.chain.ChainAppender;
+import io.behalf.audit.chain.NewRecord;
 import io.behalf.audit.checkpoint.CheckpointWriter;
 import io.behalf.events.EventType;
-import io.behalf.messaging.IdempotentConsumer;
+import io.behalf.events.InvalidEventException;
+import io.behalf.messaging.InboundEvent;
 import io.behalf.messaging.Outbox;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 /**
- * Stores every domain event once: the appended record, its ce_id (dedupe) and its audit.records event (outbox)
- * commit in one transaction. A record that breaks the contract becomes a dead letter with the reason.
+ * Stores every domain event once, a poll batch at a time: the appended records, their ce_ids (dedupe, as
+ * {@code IdempotentConsumer} does per record) and their audit.records events (outbox) commit in one transaction,
+ * with each chain's lock held for the batch. A record that breaks the contract becomes a dead letter before the
+ * batch is stored; a batch the database refuses is retried, then stored one record per transaction so that a
+ * single poison record is dead-lettered alone. The method returns only when every record is stored or
+ * dead-lettered, and only then is the batch acknowledged.
  */
 @ApplicationScoped
 public class DomainEventsConsumer {
 
-    private final IdempotentConsumer consumer;
+    private static final Logger LOG = Logger.getLogger(DomainEventsConsumer.class);
+
+    private record Delivered(ConsumerRecord<String, String> record, NewRecord entry) {
+    }
+
     private final ChainAppender appender;
     private final Outbox outbox;
+    private final DeadLetters deadLetters;
     private final CheckpointWriter checkpoints;
+    private final AgroalDataSource dataSource;
+    private final int maxAttempts;
+    private final Duration backoff;
 
-    public DomainEventsConsumer(IdempotentConsumer consumer, ChainAppender appender, Outbox outbox,
-            CheckpointWriter checkpoints) {
-        this.consumer = consumer;
+    public DomainEventsConsumer(ChainAppender appender, Outbox outbox, DeadLetters deadLetters,
+            CheckpointWriter checkpoints, AgroalDataSource dataSource,
+            @ConfigProperty(name = "behalf.consumer.max-attempts", defaultValue = "5") int maxAttempts,
+            @ConfigProperty(name = "behalf.consumer.backoff", defaultValue = "PT0.5S") Duration backoff) {
         this.appender = appender;
         this.outbox = outbox;
+        this.deadLetters = deadLetters;
         this.checkpoints = checkpoints;
+        this.dataSource = dataSource;
+        this.maxAttempts = maxAttempts;
+        this.backoff = backoff;
     }
 
     @Incoming(Channels.DOMAIN_EVENTS)
     @Blocking
-    public void onEvent(ConsumerRecord<String, String> record) {
-        consumer.consume(Channels.DOMAIN_EVENTS, record, event -> {
-            List<ChainAppender.Appended> stored = appender.append(List.of(AuditEntries.from(event, record)));
-            for (ChainAppender.Appended a : stored) {
-                outbox.publish(EventType.AUDIT_RECORD, a.key(), a.record().subject(), a.record());
+    public void onBatch(ConsumerRecords<String, String> records) {
+        List<Delivered> valid = new ArrayList<>(records.count());
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                valid.add(new Delivered(record, AuditEntries.from(InboundEvent.from(record), record)));
+            } catch (InvalidEventException e) {
+                deadLetters.send(record, e);
             }
-        });
-        checkpoints.recorded(1);
+        }
+        int stored = store(valid);
+        if (stored > 0) {
+            checkpoints.recorded(stored);
+        }
+    }
+
+    private int store(List<Delivered> batch) {
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        for (int attempt = 1;; attempt++) {
+            try {
+                return QuarkusTransaction.requiringNew().call(() -> storeInOneTransaction(batch));
+            } catch (RuntimeException e) {
+                if (attempt >= maxAttempts) {
+                    if (batch.size() == 1) {
+                        LOG.errorf("giving up on %s after %d attempts: %s", batch.get(0).entry().eventId(), attempt, e);
+                        deadLetters.send(batch.get(0).record(), rootCause(e));
+                        return 0;
+                    }
+                    LOG.warnf("batch of %d not stored after %d attempts, storing its records one by one: %s",
+                            batch.size(), attempt, e.toString());
+                    return batch.stream().mapToInt(d -> store(List.of(d))).sum();
+                }
+                LOG.warnf("attempt %d to store a batch of %d failed, retrying: %s", attempt, batch.size(), e.toString());
+                pause(backoff.multipliedBy(attempt));
+            }
+        }
+    }
+
+    private int storeInOneTransaction(List<Delivered> batch) {
+        Map<String, NewRecord> byId = new LinkedHashMap<>();
+        batch.forEach(d -> byId.putIfAbsent(d.entry().eventId(), d.entry()));
+        Set<String> firstDeliveries = claim(byId.keySet());
+        List<NewRecord> fresh = byId.values().stream().filter(n -> firstDeliveries.contains(n.eventId())).toList();
+        if (fresh.isEmpty()) {
+            return 0;
+        }
+        for (ChainAppender.Appended a : appender.append(fresh)) {
+            outbox.publish(EventType.AUDIT_RECORD, a.key(), a.record().subject(), a.record());
+        }
+        return fresh.size();
+    }
+
+    /** Records the ce_ids as processed; returns those that were not before (redeliveries are left out). */
+    private Set<String> claim(Set<String> eventIds) {
+        Set<String> claimed = new HashSet<>();
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
+                insert into processed_event (consumer, event_id) select ?, unnest(?::text[])
+                on conflict do nothing returning event_id""")) {
+            s.setString(1, Channels.DOMAIN_EVENTS);
+            s.setArray(2, c.createArrayOf("text", eventIds.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    claimed.add(rs.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot record processed events: " + e.getMessage(), e);
+        }
+        return claimed;
+    }
+
+    private static Throwable rootCause(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while backing off", e);
+        }
     }
 }
