@@ -22,7 +22,7 @@ public interface AuditConfig {
         /** Base64 PKCS#8 Ed25519 private key; secret, never logged. */
         Optional<String> privateKey();
 
-        /** Base64 X.509 Ed25519 public key matching the private key; published by GET /audit/checkpoints. */
+        /** Base64 X.509 Ed25519 public key; derived from the private key when absent, checked against it when set. */
         Optional<String> publicKey();
 
         /** Only for dev mode: sign with a key made up at start when none is configured. */

@@ -3,6 +3,10 @@ package io.behalf.audit.chain;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.interfaces.EdECPrivateKey;
+import java.security.spec.NamedParameterSpec;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
@@ -18,10 +22,11 @@ public final class CheckpointSignature {
     private CheckpointSignature() {
     }
 
+    /** Base64 DER, or PEM (also on one line with literal {@code \n}s, as env files carry it). */
     public static PrivateKey privateKey(String base64Pkcs8) {
         try {
             return KeyFactory.getInstance(ALGORITHM)
-                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64Pkcs8.strip())));
+                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(der(base64Pkcs8))));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             // the message never includes the key material
             throw new IllegalArgumentException("the checkpoint private key is not a base64 PKCS#8 Ed25519 key");
@@ -31,10 +36,35 @@ public final class CheckpointSignature {
     public static PublicKey publicKey(String base64X509) {
         try {
             return KeyFactory.getInstance(ALGORITHM)
-                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64X509.strip())));
+                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(der(base64X509))));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalArgumentException("the checkpoint public key is not a base64 X.509 Ed25519 key");
         }
+    }
+
+    /**
+     * The public key of an Ed25519 private key. The JDK has no public API for it, but its key-pair generator
+     * takes the 32-byte private key from the SecureRandom it is given and computes the public key from it.
+     */
+    public static PublicKey derivePublicKey(PrivateKey key) {
+        byte[] seed = ((EdECPrivateKey) key).getBytes()
+                .orElseThrow(() -> new IllegalArgumentException("the checkpoint private key has no key bytes"));
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance(ALGORITHM);
+            generator.initialize(NamedParameterSpec.ED25519, new SecureRandom() {
+                @Override
+                public void nextBytes(byte[] bytes) {
+                    System.arraycopy(seed, 0, bytes, 0, Math.min(seed.length, bytes.length));
+                }
+            });
+            return generator.generateKeyPair().getPublic();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot derive the checkpoint public key", e);
+        }
+    }
+
+    private static String der(String text) {
+        return text.replace("\\n", "\n").replaceAll("-----(BEGIN|END) [A-Z ]+-----", "").replaceAll("\\s", "");
     }
 
     public static String encode(PublicKey key) {

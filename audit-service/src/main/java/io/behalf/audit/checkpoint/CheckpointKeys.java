@@ -29,9 +29,10 @@ public class CheckpointKeys {
 
     public CheckpointKeys(AuditConfig config) {
         AuditConfig.Checkpoints c = config.checkpoint();
-        if (c.privateKey().isPresent() && c.publicKey().isPresent()) {
+        if (c.privateKey().isPresent()) {
             privateKey = CheckpointSignature.privateKey(c.privateKey().get());
-            publicKey = CheckpointSignature.publicKey(c.publicKey().get());
+            publicKey = c.publicKey().map(CheckpointSignature::publicKey)
+                    .orElseGet(() -> CheckpointSignature.derivePublicKey(privateKey));
         } else if (c.ephemeralKey()) {
             KeyPair pair = generate();
             privateKey = pair.getPrivate();
@@ -39,8 +40,8 @@ public class CheckpointKeys {
             LOG.warnf("no checkpoint key configured: signing with a key made up at start (%s); checkpoints will not "
                     + "verify after a restart", CheckpointSignature.keyId(publicKey));
         } else {
-            throw new IllegalStateException("set behalf.audit.checkpoint.private-key and "
-                    + "behalf.audit.checkpoint.public-key (base64 PKCS#8 and X.509 Ed25519; see audit-service/README.md)");
+            throw new IllegalStateException("set behalf.audit.checkpoint.private-key (BEHALF_AUDIT_CHECKPOINT_PRIVATE_KEY,"
+                    + " an Ed25519 PKCS#8 key, base64 or PEM; see audit-service/README.md)");
         }
         Checkpoint probe = new Checkpoint(0L, Instant.EPOCH, List.of(), keyId(), null);
         Checkpoint signed = new Checkpoint(0L, Instant.EPOCH, List.of(), keyId(), sign(probe.message()));
