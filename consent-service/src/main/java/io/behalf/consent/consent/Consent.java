@@ -62,6 +62,8 @@ public class Consent extends PanacheEntityBase {
     public String endReason;
     @Column(name = "review_status")
     public String reviewStatus;
+    @Column(name = "reviewed_by")
+    public String reviewedBy;
     @Version
     public int version;
 
@@ -77,6 +79,12 @@ public class Consent extends PanacheEntityBase {
     public static List<Consent> openOnTicketForUpdate(String ticketId) {
         return find("ticketId = ?1 and status in ?2 order by requestedAt", ticketId,
                 List.of(ConsentStatus.PENDING, ConsentStatus.GRANTED))
+                .withLock(LockModeType.PESSIMISTIC_WRITE).list();
+    }
+
+    /** Requests of the ticket still waiting for an answer, locked, oldest first. */
+    public static List<Consent> pendingOnTicketForUpdate(String ticketId) {
+        return find("ticketId = ?1 and status = ?2 order by requestedAt", ticketId, ConsentStatus.PENDING)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list();
     }
 

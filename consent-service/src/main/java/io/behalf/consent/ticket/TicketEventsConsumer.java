@@ -1,6 +1,9 @@
 package io.behalf.consent.ticket;
 
 import io.behalf.consent.Channels;
+import io.behalf.consent.reply.Replies;
+import io.behalf.events.ticket.OwnershipVerified;
+import io.behalf.events.ticket.TicketCommentAdded;
 import io.behalf.events.ticket.TicketOpened;
 import io.behalf.events.ticket.TicketSolved;
 import io.behalf.messaging.IdempotentConsumer;
@@ -17,10 +20,12 @@ public class TicketEventsConsumer {
 
     private final IdempotentConsumer consumer;
     private final Event<TicketSolvedNotice> solved;
+    private final Replies replies;
 
-    public TicketEventsConsumer(IdempotentConsumer consumer, Event<TicketSolvedNotice> solved) {
+    public TicketEventsConsumer(IdempotentConsumer consumer, Event<TicketSolvedNotice> solved, Replies replies) {
         this.consumer = consumer;
         this.solved = solved;
+        this.replies = replies;
     }
 
     @Incoming(Channels.TICKET_EVENTS)
@@ -32,8 +37,10 @@ public class TicketEventsConsumer {
     void apply(InboundEvent event) {
         switch (event.eventType()) {
             case TICKET_OPENED -> opened(event.payload());
+            case TICKET_COMMENT_ADDED -> replies.receive(event.<TicketCommentAdded>payload());
+            case TICKET_OWNERSHIP_VERIFIED -> verified(event.payload());
             case TICKET_SOLVED -> solved(event.payload());
-            default -> event.payload(); // validated; the other types are handled by the consent feature
+            default -> event.payload(); // a type of another topic: payload() turns it into a dead letter
         }
     }
 
@@ -48,8 +55,25 @@ public class TicketEventsConsumer {
         ticket.persist();
     }
 
+    private void verified(OwnershipVerified verified) {
+        // the same verification delivered again (another ce_id, e.g. a re-sent webhook) is one fact, kept once
+        if (!OwnershipVerification.recorded(verified.ticketId(), verified.accountId())) {
+            OwnershipVerification v = new OwnershipVerification();
+            v.ticketId = verified.ticketId();
+            v.accountId = verified.accountId();
+            v.verifiedBy = verified.verifiedBy();
+            v.method = verified.method();
+            v.verifiedAt = verified.verifiedAt();
+            v.persist();
+        }
+    }
+
     private void solved(TicketSolved event) {
-        Ticket.byId(event.ticketId()).ifPresent(ticket -> ticket.solvedAt = event.solvedAt());
+        Ticket.byId(event.ticketId()).ifPresent(ticket -> {
+            if (ticket.solvedAt == null) {
+                ticket.solvedAt = event.solvedAt();
+            }
+        });
         solved.fire(new TicketSolvedNotice(event.ticketId(), event.solvedAt()));
     }
 

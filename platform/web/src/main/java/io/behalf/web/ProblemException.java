@@ -9,12 +9,19 @@ import java.net.URI;
  */
 public class ProblemException extends RuntimeException {
 
-    private final Response.Status status;
+    private final int status;
+    private final String reason;
     private final String rule;
 
     public ProblemException(Response.Status status, String rule, String detail) {
+        this(status.getStatusCode(), status.getReasonPhrase(), rule, detail);
+    }
+
+    /** For statuses {@link Response.Status} does not name, such as 422 (Jakarta REST 3.1 has no constant for it). */
+    public ProblemException(int status, String reason, String rule, String detail) {
         super(detail);
         this.status = status;
+        this.reason = reason;
         this.rule = rule;
     }
 
@@ -27,7 +34,7 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException unprocessable(String rule, String detail) {
-        return new ProblemException(Response.Status.fromStatusCode(422), rule, detail);
+        return new ProblemException(422, "Unprocessable Content", rule, detail);
     }
 
     public static ProblemException badRequest(String detail) {
@@ -35,8 +42,6 @@ public class ProblemException extends RuntimeException {
     }
 
     public Problem problem() {
-        return new Problem(URI.create("https://behalf.io/problems/" + rule),
-                status.getStatusCode() == 422 ? "Unprocessable Content" : status.getReasonPhrase(),
-                status.getStatusCode(), getMessage(), null);
+        return new Problem(URI.create("https://behalf.io/problems/" + rule), reason, status, getMessage(), null);
     }
 }

@@ -58,6 +58,12 @@ public class ProblemMappers {
         return Problem.of(Response.Status.BAD_REQUEST, detail).toResponse();
     }
 
+    /** More specific than Quarkus's built-in mapper of this type (which answers plain JSON), so it wins. */
+    @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER - 100)
+    public Response mismatched(MismatchedInputException e) {
+        return badJson(e);
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         Response.StatusType status = e.getResponse().getStatusInfo();
