@@ -64,7 +64,12 @@ public abstract class ServiceTestSupport {
 
     /** Waits until the Slack task of that kind for the impersonation has reached {@code status}. */
     protected static void awaitSlackTask(String impersonationId, String kind, String status) {
-        await().atMost(WITHIN).until(() -> confirmation(impersonationId)
-                .getList("slack.findAll { it.kind == '" + kind + "' && it.status == '" + status + "' }").size() == 1);
+        await().atMost(WITHIN).until(() -> {
+            var response = RestAssured.given().header("Authorization", Tokens.bearer("ada", "auditor"))
+                    .get("/impersonations/{id}", impersonationId);
+            // 404 until the started event has been consumed
+            return response.statusCode() == 200 && response.jsonPath()
+                    .getList("slack.findAll { it.kind == '" + kind + "' && it.status == '" + status + "' }").size() == 1;
+        });
     }
 }

@@ -236,6 +236,7 @@ class SlackConfirmationTest extends ServiceTestSupport {
         String timestamp = Long.toString(Instant.now().getEpochSecond());
         String signature = TestSlack.sign(TestSlack.SIGNING_SECRET, Long.parseLong(timestamp), body);
         TestSlack.send(body, timestamp, signature).statusCode(200).body("outcome", equalTo("DISPUTED"));
+        awaitSlackTask(id, "SECURITY_ALERT", "DONE"); // the alert's own history entry comes after commit
         int historyBefore = confirmation(id).getList("history").size();
 
         TestSlack.send(body, timestamp, signature).statusCode(200).body("outcome", equalTo("REPLAYED"));
