@@ -83,11 +83,13 @@ class AuditQueryTest {
     @Test
     void badParametersAreProblems() {
         for (String[] bad : List.of(new String[] {"from", "yesterday"}, new String[] {"after", "x:y"},
-                new String[] {"limit", "0"}, new String[] {"limit", "100000"})) {
+                new String[] {"limit", "0"}, new String[] {"limit", "100000"}, new String[] {"limit", "ten"})) {
             given().header("Authorization", AUDITOR).queryParam(bad[0], bad[1]).get("/audit/records")
                     .then().statusCode(400).contentType(startsWith("application/problem+json"))
                     .body("status", equalTo(400));
         }
+        given().header("Authorization", AUDITOR).queryParam("after", "x").get("/audit/checkpoints")
+                .then().statusCode(400).contentType(startsWith("application/problem+json"));
     }
 
     @Test

@@ -2,10 +2,8 @@ package io.behalf.audit.checkpoint;
 
 import io.behalf.audit.chain.ChainHead;
 import io.behalf.audit.chain.CheckpointSignature;
+import io.behalf.audit.query.AuditFilter;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
@@ -32,9 +30,10 @@ public class CheckpointResource {
 
     @GET
     @RolesAllowed("auditor")
-    public CheckpointsView list(@QueryParam("after") @DefaultValue("0") long after,
-            @QueryParam("limit") @DefaultValue("100") @Min(1) @Max(1000) int limit) {
-        List<CheckpointView> page = AuditCheckpoint.page(after, limit).stream()
+    public CheckpointsView list(@QueryParam("after") String after, @QueryParam("limit") String limitParam) {
+        int limit = AuditFilter.number("limit", limitParam, 100, 1, 1000);
+        long afterId = AuditFilter.number("after", after, 0, 0, Integer.MAX_VALUE);
+        List<CheckpointView> page = AuditCheckpoint.page(afterId, limit).stream()
                 .map(AuditCheckpoint::toCheckpoint)
                 .map(c -> new CheckpointView(c.id(), c.createdAt(), c.heads(), c.keyId(), c.signature(), c.message()))
                 .toList();

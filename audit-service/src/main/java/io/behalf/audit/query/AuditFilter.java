@@ -69,6 +69,22 @@ public record AuditFilter(String ticketId, String subject, String type, Instant 
         return conditions.isEmpty() ? "" : " where " + String.join(" and ", conditions);
     }
 
+    /** A numeric query parameter; a bad one is a 400 problem rather than the 404 JAX-RS gives by default. */
+    public static int number(String name, String value, int defaultValue, int min, int max) {
+        if (value == null || value.isBlank()) {
+            return defaultValue;
+        }
+        try {
+            int n = Integer.parseInt(value.strip());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ProblemException.badRequest(name + " must be a number from " + min + " to " + max + ", not '" + value + "'");
+    }
+
     private static Instant time(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;

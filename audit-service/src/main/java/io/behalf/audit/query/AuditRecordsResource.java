@@ -48,11 +48,8 @@ public class AuditRecordsResource {
     @Produces(MediaType.APPLICATION_JSON)
     public RecordsPage records(@QueryParam("ticketId") String ticketId, @QueryParam("subject") String subject,
             @QueryParam("type") String type, @QueryParam("from") String from, @QueryParam("to") String to,
-            @QueryParam("after") String after, @QueryParam("limit") Integer limit) {
-        int pageSize = limit == null ? config.query().defaultLimit() : limit;
-        if (pageSize < 1 || pageSize > config.query().maxLimit()) {
-            throw ProblemException.badRequest("limit must be between 1 and " + config.query().maxLimit());
-        }
+            @QueryParam("after") String after, @QueryParam("limit") String limit) {
+        int pageSize = AuditFilter.number("limit", limit, config.query().defaultLimit(), 1, config.query().maxLimit());
         AuditFilter filter = AuditFilter.of(ticketId, subject, type, from, to, after);
         List<Object> values = new ArrayList<>();
         String sql = "select " + StoredRecords.COLUMNS + " from audit_record" + filter.where(values)
