@@ -109,6 +109,46 @@ public final class ReleaseTestSupport {
         return releaseId;
     }
 
+    /** With the account's consent granted first, posts the request and reads its outcome as {@code type}. */
+    public static <T extends Record> T releaseWithConsent(String account, String email, EmailKind kind, Class<T> type) {
+        String ticket = newTicket();
+        grantedConsent(ticket, account);
+        try (var releaseEvents = TestKafka.fromNow(io.behalf.events.Topics.EMAIL_RELEASE_EVENTS)) {
+            String releaseId = post(ticket, account, email, kind);
+            ConsumerRecord<String, String> outcome = awaitOutcome(releaseEvents, releaseId);
+            org.assertj.core.api.Assertions.assertThat(TestKafka.header(outcome, "ce_type"))
+                    .isEqualTo(EventType.of(type).type());
+            return EventJson.read(outcome.value(), type);
+        }
+    }
+
+    /** The row an instance leaves while working: IN_PROGRESS at {@code step}, claimed with {@code token} until then. */
+    public static String inProgress(String account, String email, io.behalf.emailrelease.release.ReleaseStep step,
+            String newEmail, String consentId, UUID token, Instant claimedUntil) {
+        String id = UUID.randomUUID().toString();
+        QuarkusTransaction.requiringNew().run(() -> {
+            EmailRelease r = new EmailRelease();
+            r.id = id;
+            r.ticketId = "ZD-crash";
+            r.accountId = account;
+            r.email = email;
+            r.emailKind = EmailKind.PRIMARY;
+            r.reason = ReleaseReason.LOST_ACCESS_INACTIVE;
+            r.requestedBy = "support.alice";
+            r.status = ReleaseStatus.IN_PROGRESS;
+            r.step = step;
+            r.consentId = consentId;
+            r.newEmail = newEmail;
+            r.claimToken = token;
+            r.claimedUntil = claimedUntil;
+            r.nextAttemptAt = Instant.now().minus(Duration.ofMinutes(1));
+            r.requestedAt = Instant.now().minus(Duration.ofMinutes(5));
+            r.updatedAt = r.requestedAt;
+            r.persist();
+        });
+        return id;
+    }
+
     /** Waits for the release's completed or rejected event. */
     public static ConsumerRecord<String, String> awaitOutcome(TestKafka.TopicReader releaseEvents, String releaseId) {
         return releaseEvents.await(r -> isOutcome(r) && releaseId.equals(releaseIdOf(r)), WITHIN);

@@ -7,6 +7,7 @@ import static io.behalf.emailrelease.ReleaseTestSupport.consentRequested;
 import static io.behalf.emailrelease.ReleaseTestSupport.end;
 import static io.behalf.emailrelease.ReleaseTestSupport.grant;
 import static io.behalf.emailrelease.ReleaseTestSupport.grantedConsent;
+import static io.behalf.emailrelease.ReleaseTestSupport.inProgress;
 import static io.behalf.emailrelease.ReleaseTestSupport.newTicket;
 import static io.behalf.emailrelease.ReleaseTestSupport.publishRequest;
 import static io.behalf.emailrelease.ReleaseTestSupport.view;
@@ -23,9 +24,13 @@ import io.behalf.events.emailrelease.EmailReleaseCompleted;
 import io.behalf.events.emailrelease.EmailReleaseRejected;
 import io.behalf.testing.BehalfTestInfrastructure;
 import io.behalf.testing.TestKafka;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -115,6 +120,33 @@ class ConsentOrderingTest {
                     EmailReleaseRejected.class);
             assertThat(rejected.code()).isEqualTo("NO_CONSENT");
             assertThat(gitlab.requests()).isEmpty();
+        }
+    }
+
+    @Test
+    void aRevocationStopsAReleaseThatHasNotChangedGitLabYetButNotOneThatHas() {
+        GitLabStub gitlab = GitLabStub.newAccount();
+        String ticket = newTicket();
+        String consentId = grantedConsent(ticket, gitlab.accountId);
+        // both held by a live claim of another instance, so only the revocation acts on them here
+        Instant leased = Instant.now().plus(Duration.ofHours(1));
+        String checking = inProgress(gitlab.accountId, "a" + gitlab.accountId + "@example.com",
+                ReleaseStep.CHECK_ELIGIBILITY, null, consentId, UUID.randomUUID(), leased);
+        String switching = inProgress(gitlab.accountId, "b" + gitlab.accountId + "@example.com",
+                ReleaseStep.SWITCH_PRIMARY, "b" + gitlab.accountId + "+release@example.com", consentId,
+                UUID.randomUUID(), leased);
+        try (var releaseEvents = TestKafka.fromNow(Topics.EMAIL_RELEASE_EVENTS)) {
+            end(ReleaseConsentStatus.REVOKED, ticket, consentId);
+
+            EmailReleaseRejected rejected = EventJson.read(awaitOutcome(releaseEvents, checking).value(),
+                    EmailReleaseRejected.class);
+            assertThat(rejected.code()).isEqualTo("NO_CONSENT");
+            // the same consumer transaction looked at the other one and left it to finish
+            EmailRelease finishing = QuarkusTransaction.requiringNew().call(() -> EmailRelease.findById(switching));
+            assertThat(finishing.status).isEqualTo(ReleaseStatus.IN_PROGRESS);
+            assertThat(finishing.step).isEqualTo(ReleaseStep.SWITCH_PRIMARY);
+        } finally {
+            QuarkusTransaction.requiringNew().run(() -> EmailRelease.deleteById(switching));
         }
     }
 

@@ -1,6 +1,8 @@
 package io.behalf.emailrelease.release;
 
 import static io.behalf.emailrelease.ReleaseTestSupport.awaitOutcome;
+import static io.behalf.emailrelease.ReleaseTestSupport.inProgress;
+import static io.behalf.emailrelease.ReleaseTestSupport.releaseWithConsent;
 import static io.behalf.emailrelease.ReleaseTestSupport.grantedConsent;
 import static io.behalf.emailrelease.ReleaseTestSupport.newTicket;
 import static io.behalf.emailrelease.ReleaseTestSupport.post;
@@ -88,7 +90,7 @@ class EmailReleaseFlowTest {
         String old = "free" + gitlab.accountId + "@example.com";
         gitlab.user(old, null).events("[]").plan("free");
 
-        EmailReleaseRejected rejected = release(gitlab, old, EmailKind.PRIMARY, EmailReleaseRejected.class);
+        EmailReleaseRejected rejected = releaseWithConsent(gitlab.accountId, old, EmailKind.PRIMARY, EmailReleaseRejected.class);
 
         assertThat(rejected.code()).isEqualTo("PRIMARY_REQUIRES_PAID_PLAN");
         assertThat(rejected.detail()).contains("free");
@@ -108,7 +110,7 @@ class EmailReleaseFlowTest {
         String released = "second" + gitlab.accountId + "+release@example.org";
         gitlab.user(primary, null).events("[]").plan("free").emails(5, old).addEmailAccepted().deleteEmailAccepted(5);
 
-        EmailReleaseCompleted completed = release(gitlab, old, EmailKind.SECONDARY, EmailReleaseCompleted.class);
+        EmailReleaseCompleted completed = releaseWithConsent(gitlab.accountId, old, EmailKind.SECONDARY, EmailReleaseCompleted.class);
 
         assertThat(completed.oldEmail()).isEqualTo(old);
         assertThat(completed.newEmail()).isEqualTo(released);
@@ -131,7 +133,7 @@ class EmailReleaseFlowTest {
         String old = "busy" + gitlab.accountId + "@example.com";
         gitlab.user(old, null).events("[{\"id\": 1, \"action_name\": \"pushed to\"}]").plan("premium");
 
-        EmailReleaseRejected rejected = release(gitlab, old, EmailKind.PRIMARY, EmailReleaseRejected.class);
+        EmailReleaseRejected rejected = releaseWithConsent(gitlab.accountId, old, EmailKind.PRIMARY, EmailReleaseRejected.class);
 
         assertThat(rejected.code()).isEqualTo("ACCOUNT_HAS_ACTIVITY");
         assertThat(gitlab.requests()).containsExactly(
@@ -145,7 +147,7 @@ class EmailReleaseFlowTest {
         String old = "seen" + gitlab.accountId + "@example.com";
         gitlab.user(old, "2024-02-01").events("[]").plan("premium");
 
-        EmailReleaseRejected rejected = release(gitlab, old, EmailKind.PRIMARY, EmailReleaseRejected.class);
+        EmailReleaseRejected rejected = releaseWithConsent(gitlab.accountId, old, EmailKind.PRIMARY, EmailReleaseRejected.class);
 
         assertThat(rejected.code()).isEqualTo("ACCOUNT_HAS_ACTIVITY");
         assertThat(rejected.detail()).contains("2024-02-01");
@@ -158,11 +160,11 @@ class EmailReleaseFlowTest {
         String primary = "main" + gitlab.accountId + "@example.com";
         gitlab.user(primary, null).events("[]").plan("free").emails(5, "other" + gitlab.accountId + "@example.org");
 
-        EmailReleaseRejected secondary = release(gitlab, "stranger" + gitlab.accountId + "@example.org",
+        EmailReleaseRejected secondary = releaseWithConsent(gitlab.accountId, "stranger" + gitlab.accountId + "@example.org",
                 EmailKind.SECONDARY, EmailReleaseRejected.class);
         assertThat(secondary.code()).isEqualTo("EMAIL_NOT_ON_ACCOUNT");
         // a secondary address named as the primary one is not on the account as that kind either
-        EmailReleaseRejected asPrimary = release(gitlab, "other" + gitlab.accountId + "@example.org",
+        EmailReleaseRejected asPrimary = releaseWithConsent(gitlab.accountId, "other" + gitlab.accountId + "@example.org",
                 EmailKind.PRIMARY, EmailReleaseRejected.class);
         assertThat(asPrimary.code()).isEqualTo("EMAIL_NOT_ON_ACCOUNT");
 
@@ -176,21 +178,10 @@ class EmailReleaseFlowTest {
     @Test
     void refusesAnAddressThatWasAlreadyReleasedWithoutAskingGitLab() {
         GitLabStub gitlab = GitLabStub.newAccount();
-        EmailReleaseRejected rejected = release(gitlab, "twice" + gitlab.accountId + "+release@example.com",
+        EmailReleaseRejected rejected = releaseWithConsent(gitlab.accountId, "twice" + gitlab.accountId + "+release@example.com",
                 EmailKind.PRIMARY, EmailReleaseRejected.class);
         assertThat(rejected.code()).isEqualTo("ALREADY_RELEASED");
         assertThat(gitlab.requests()).isEmpty();
     }
 
-    /** With the account's consent granted first, posts the request and reads its outcome as {@code type}. */
-    private static <T extends Record> T release(GitLabStub gitlab, String email, EmailKind kind, Class<T> type) {
-        String ticket = newTicket();
-        grantedConsent(ticket, gitlab.accountId);
-        try (var releaseEvents = TestKafka.fromNow(Topics.EMAIL_RELEASE_EVENTS)) {
-            String releaseId = post(ticket, gitlab.accountId, email, kind);
-            ConsumerRecord<String, String> outcome = awaitOutcome(releaseEvents, releaseId);
-            assertThat(TestKafka.header(outcome, "ce_type")).isEqualTo(EventType.of(type).type());
-            return EventJson.read(outcome.value(), type);
-        }
-    }
 }

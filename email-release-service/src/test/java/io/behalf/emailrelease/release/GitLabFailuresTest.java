@@ -9,6 +9,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.put;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED;
 import static io.behalf.emailrelease.ReleaseTestSupport.awaitOutcome;
+import static io.behalf.emailrelease.ReleaseTestSupport.inProgress;
+import static io.behalf.emailrelease.ReleaseTestSupport.releaseWithConsent;
 import static io.behalf.emailrelease.ReleaseTestSupport.grantedConsent;
 import static io.behalf.emailrelease.ReleaseTestSupport.newTicket;
 import static io.behalf.emailrelease.ReleaseTestSupport.post;
@@ -55,7 +57,7 @@ class GitLabFailuresTest {
         gitlab.stub(get(urlPathEqualTo(gitlab.users())).inScenario(scenario).whenScenarioStateIs("up"),
                 GitLabStub.ok(userJson(gitlab, old)));
 
-        EmailReleaseCompleted completed = release(gitlab, old, EmailKind.PRIMARY, EmailReleaseCompleted.class);
+        EmailReleaseCompleted completed = releaseWithConsent(gitlab.accountId, old, EmailKind.PRIMARY, EmailReleaseCompleted.class);
 
         assertThat(completed.newEmail()).isEqualTo("retry" + gitlab.accountId + "+release@example.com");
         assertThat(gitlab.requests()).containsExactly(
@@ -85,7 +87,7 @@ class GitLabFailuresTest {
         gitlab.stub(put(urlPathEqualTo(gitlab.users())).inScenario(scenario).whenScenarioStateIs("slow-3"),
                 GitLabStub.ok("{}"));
 
-        EmailReleaseCompleted completed = release(gitlab, old, EmailKind.PRIMARY, EmailReleaseCompleted.class);
+        EmailReleaseCompleted completed = releaseWithConsent(gitlab.accountId, old, EmailKind.PRIMARY, EmailReleaseCompleted.class);
 
         assertThat(gitlab.requests()).containsExactly(
                 "GET " + gitlab.users(),
@@ -109,7 +111,7 @@ class GitLabFailuresTest {
         gitlab.stub(get(urlPathEqualTo(gitlab.users())), aResponse().withStatus(404)
                 .withHeader("Content-Type", "application/json").withBody("{\"message\":\"404 User Not Found\"}"));
 
-        EmailReleaseRejected rejected = release(gitlab, "gone" + gitlab.accountId + "@example.com",
+        EmailReleaseRejected rejected = releaseWithConsent(gitlab.accountId, "gone" + gitlab.accountId + "@example.com",
                 EmailKind.PRIMARY, EmailReleaseRejected.class);
 
         assertThat(rejected.code()).isEqualTo("GITLAB_ERROR");
@@ -131,7 +133,7 @@ class GitLabFailuresTest {
         gitlab.stub(post(urlPathEqualTo(gitlab.users() + "/emails")).withRequestBody(matchingJsonPath("$.email", equalTo(second))),
                 aResponse().withStatus(201).withHeader("Content-Type", "application/json").withBody("{\"id\": 6}"));
 
-        EmailReleaseCompleted completed = release(gitlab, old, EmailKind.SECONDARY, EmailReleaseCompleted.class);
+        EmailReleaseCompleted completed = releaseWithConsent(gitlab.accountId, old, EmailKind.SECONDARY, EmailReleaseCompleted.class);
 
         assertThat(completed.newEmail()).isEqualTo(second);
         assertThat(view(completed.releaseId()).getString("newEmail")).isEqualTo(second);
@@ -162,9 +164,9 @@ class GitLabFailuresTest {
 
         try (var releaseEvents = TestKafka.fromNow(Topics.EMAIL_RELEASE_EVENTS)) {
             String consentId = UUID.randomUUID().toString();
-            String releaseId = inProgress(crashed, old, ReleaseStep.ADD_RELEASE_ADDRESS, released, consentId,
+            String releaseId = inProgress(crashed.accountId, old, ReleaseStep.ADD_RELEASE_ADDRESS, released, consentId,
                     UUID.randomUUID(), Instant.now().minusSeconds(1));
-            String busyId = inProgress(busy, "busy" + busy.accountId + "@example.com", ReleaseStep.SWITCH_PRIMARY,
+            String busyId = inProgress(busy.accountId, "busy" + busy.accountId + "@example.com", ReleaseStep.SWITCH_PRIMARY,
                     "busy" + busy.accountId + "+release@example.com", consentId, busyToken,
                     Instant.now().plus(Duration.ofHours(1)));
 
@@ -196,7 +198,7 @@ class GitLabFailuresTest {
         String released = "late" + crashed.accountId + "+release@example.com";
         crashed.emails(8, released);
         try (var releaseEvents = TestKafka.fromNow(Topics.EMAIL_RELEASE_EVENTS)) {
-            String releaseId = inProgress(crashed, old, ReleaseStep.REMOVE_OLD_ADDRESS, released, "c-1",
+            String releaseId = inProgress(crashed.accountId, old, ReleaseStep.REMOVE_OLD_ADDRESS, released, "c-1",
                     UUID.randomUUID(), Instant.now().minusSeconds(1));
             ConsumerRecord<String, String> outcome = awaitOutcome(releaseEvents, releaseId);
             assertThat(TestKafka.header(outcome, "ce_type")).isEqualTo(EventType.EMAIL_RELEASE_COMPLETED.type());
@@ -204,32 +206,6 @@ class GitLabFailuresTest {
         }
     }
 
-    /** The row a crashed (or live) instance leaves: IN_PROGRESS at {@code step}, claimed until {@code claimedUntil}. */
-    private static String inProgress(GitLabStub gitlab, String email, ReleaseStep step, String newEmail,
-            String consentId, UUID token, Instant claimedUntil) {
-        String id = UUID.randomUUID().toString();
-        QuarkusTransaction.requiringNew().run(() -> {
-            EmailRelease r = new EmailRelease();
-            r.id = id;
-            r.ticketId = "ZD-crash";
-            r.accountId = gitlab.accountId;
-            r.email = email;
-            r.emailKind = EmailKind.PRIMARY;
-            r.reason = ReleaseReason.LOST_ACCESS_INACTIVE;
-            r.requestedBy = "support.alice";
-            r.status = ReleaseStatus.IN_PROGRESS;
-            r.step = step;
-            r.consentId = consentId;
-            r.newEmail = newEmail;
-            r.claimToken = token;
-            r.claimedUntil = claimedUntil;
-            r.nextAttemptAt = Instant.now().minus(Duration.ofMinutes(1));
-            r.requestedAt = Instant.now().minus(Duration.ofMinutes(5));
-            r.updatedAt = r.requestedAt;
-            r.persist();
-        });
-        return id;
-    }
 
     private static String userJson(GitLabStub gitlab, String email) {
         return """
@@ -237,14 +213,4 @@ class GitLabFailuresTest {
                 .formatted(gitlab.accountId, gitlab.accountId, email, gitlab.namespaceId);
     }
 
-    private static <T extends Record> T release(GitLabStub gitlab, String email, EmailKind kind, Class<T> type) {
-        String ticket = newTicket();
-        grantedConsent(ticket, gitlab.accountId);
-        try (var releaseEvents = TestKafka.fromNow(Topics.EMAIL_RELEASE_EVENTS)) {
-            String releaseId = post(ticket, gitlab.accountId, email, kind);
-            ConsumerRecord<String, String> outcome = awaitOutcome(releaseEvents, releaseId);
-            assertThat(TestKafka.header(outcome, "ce_type")).isEqualTo(EventType.of(type).type());
-            return EventJson.read(outcome.value(), type);
-        }
-    }
 }
