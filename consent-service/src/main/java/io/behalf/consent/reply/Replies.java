@@ -3,6 +3,7 @@ package io.behalf.consent.reply;
 import io.behalf.consent.consent.Consent;
 import io.behalf.consent.consent.ConsentLifecycle;
 import io.behalf.consent.consent.ConsentSettings;
+import io.behalf.consent.consent.ConsentStatus;
 import io.behalf.consent.gitlab.GitLabUnavailableException;
 import io.behalf.consent.reply.Authority.Decision;
 import io.behalf.consent.reply.ReplyMatcher.Reading;
@@ -134,9 +135,14 @@ public class Replies {
             return "not an answer: " + reading.why();
         }
         Instant now = Instant.now();
-        // only questions already asked when the comment arrived, and still open, can be answered by it
-        List<Consent> open = Consent.pendingOnTicketForUpdate(reply.ticketId).stream()
-                .filter(c -> !c.requestedAt.isAfter(reply.receivedAt) && c.expiresAt.isAfter(now)).toList();
+        boolean refusal = reading.verdict() == ReplyMatcher.Verdict.REFUSE;
+        // only questions already asked when the comment arrived, and still open, can be answered by it; a refusal
+        // also withdraws a grant given earlier, since a consent the user took back must not be acted on
+        List<Consent> open = (refusal ? Consent.openOnTicketForUpdate(reply.ticketId)
+                : Consent.pendingOnTicketForUpdate(reply.ticketId)).stream()
+                .filter(c -> !c.requestedAt.isAfter(reply.receivedAt))
+                .filter(c -> c.status == ConsentStatus.PENDING ? c.expiresAt.isAfter(now) : c.validUntil.isAfter(now))
+                .toList();
         if (open.isEmpty()) {
             return reading.verdict() + ": no open permission request on the ticket";
         }
@@ -168,7 +174,13 @@ public class Replies {
                             + " permission requests are pending on this ticket and the reply does not say which it grants"));
                 }
             }
-            case REFUSE -> answerable.forEach(c -> lifecycle.deny(c, reply.authorUsername, reply.commentId));
+            case REFUSE -> answerable.forEach(c -> {
+                if (c.status == ConsentStatus.PENDING) {
+                    lifecycle.deny(c, reply.authorUsername, reply.commentId);
+                } else {
+                    lifecycle.revoke(c, reply.authorUsername, "withdrawn by the granter in comment " + reply.commentId);
+                }
+            });
             default -> answerable.forEach(c -> lifecycle.replyUnclear(c, reply.commentId, reading.why()));
         }
         return reading.verdict() + " applied to " + answerable.size() + " request(s)";

@@ -150,6 +150,36 @@ class ReplyTest {
     }
 
     @Test
+    void aGitLabThatRejectsOurTokenIsNoAnswerEither() {
+        String group = newId();
+        String owner = newId();
+        GitLabStub.server().stubFor(com.github.tomakehurst.wiremock.client.WireMock.get(
+                com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo(
+                        GitLabStub.membersPath(TargetKind.GROUP, group, owner)))
+                .willReturn(com.github.tomakehurst.wiremock.client.WireMock.aResponse().withStatus(401)));
+        String ticket = openTicket(owner, "owner@example.com");
+        String consentId = requested(ticket, "VIEW_PRIVATE_DATA", "GROUP", group, "acme", null);
+        String commentId = comment(ticket, owner, "I provide permission.", true);
+        await().atMost(WITHIN).until(() -> attempts(ticket, commentId) >= 1);
+        assertThat(replyState(em, ticket, commentId)).isEqualTo("PENDING");
+        assertThat(status(consentId)).isEqualTo(ConsentStatus.PENDING);
+        assertThat(outboxCount(em, EventType.CONSENT_GRANTED, consentId)).isZero();
+    }
+
+    @Test
+    void aCommentRecordWithoutAnAuthorIsADeadLetterWithItsReason() {
+        String ticket = "ZD-" + UUID.randomUUID();
+        try (var deadLetters = TestKafka.fromNow(Topics.deadLetters("consent-service"))) {
+            TestKafka.send(EventType.TICKET_COMMENT_ADDED, ticket, """
+                    {"ticketId": "%s", "commentId": "c-1", "body": "I provide permission", "public": true,
+                     "createdAt": "2026-11-28T10:05:00Z"}""".formatted(ticket));
+            ConsumerRecord<String, String> dead = deadLetters.await(r -> ticket.equals(r.key()), WITHIN);
+            assertThat(TestKafka.header(dead, "dead-letter-reason")).isEqualTo("missing required field 'author'");
+        }
+        assertThat(QuarkusTransaction.requiringNew().call(() -> TicketReply.count("ticketId", ticket))).isZero();
+    }
+
+    @Test
     void anExplicitRefusalDeniesAndANegationIsNeverReadAsAGrant() {
         String holder = newId();
         GitLabStub.account(holder, true);
@@ -164,6 +194,24 @@ class ReplyTest {
         }
         check(ticket, "IMPERSONATE_USER", "USER", holder).body("allowed", equalTo(false))
                 .body("reason", equalTo("permission was refused"));
+    }
+
+    @Test
+    void theGranterTakingPermissionBackRevokesTheGrant() {
+        String project = newId();
+        String owner = newId();
+        GitLabStub.member(TargetKind.PROJECT, project, owner, 50);
+        String ticket = openTicket(owner, "owner@example.com");
+        try (var events = TestKafka.fromNow(Topics.CONSENT_EVENTS)) {
+            String consentId = requested(ticket, "VIEW_CICD_VARIABLES", "PROJECT", project, "acme/app", null);
+            comment(ticket, owner, "I provide permission.", true);
+            events.await(event(EventType.CONSENT_GRANTED, consentId), WITHIN);
+            String withdrawal = comment(ticket, owner, "Sorry, on second thought I withdraw my permission.", true);
+            assertThat(EventJson.read(events.await(event(EventType.CONSENT_REVOKED, consentId), WITHIN).value(),
+                    io.behalf.events.consent.ConsentRevoked.class)).isEqualTo(new io.behalf.events.consent.ConsentRevoked(
+                            consentId, ticket, "user" + owner, "withdrawn by the granter in comment " + withdrawal));
+        }
+        check(ticket, "VIEW_CICD_VARIABLES", "PROJECT", project).body("allowed", equalTo(false));
     }
 
     @Test
