@@ -164,7 +164,7 @@ final class Scenario implements AutoCloseable {
         JsonNode asking = await(EventType.IMPERSONATION_CONFIRMATION_REQUESTED, r -> first.equals(field(r, "impersonationId")));
         line("Slack DM to root (channel " + asking.path("slackChannel").asText() + ", ts " + asking.path("slackTs").asText()
                 + "), consent: " + (asking.path("consentId").isNull() ? "none found" : asking.path("consentId").asText()));
-        String pressed = pressSlackButton(asking.path("slackTs").asText(), "confirm");
+        String pressed = pressSlackButton(asking.path("slackTs").asText(), "Yes, this was me");
         line("root pressed \"Yes, this was me\" (" + pressed + ")");
         JsonNode confirmed = await(EventType.IMPERSONATION_CONFIRMED, r -> first.equals(field(r, "impersonationId")));
         line("impersonation confirmed by Slack user " + confirmed.path("confirmedBy").asText());
@@ -264,12 +264,37 @@ final class Scenario implements AutoCloseable {
     private String pressSlackButton(String ts, String action) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.slack() + "/press"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("ts=" + ts + "&action_id=" + action)).build(),
+                .POST(HttpRequest.BodyPublishers.ofString("ts=" + ts + "&action_id="
+                        + java.net.URLEncoder.encode(action, StandardCharsets.UTF_8))).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.body().replaceAll("<[^>]+>", " ").replaceAll("\\s+", " ").replace("back", "").trim();
     }
 
+    /**
+     * POSTs, and while the service answers that it has not yet read what the story published a moment ago (the
+     * ticket, the ownership verification: 404, 409, 422), tries again for a while: the topics are asynchronous.
+     */
     private JsonNode post(int port, String path, String token, String body) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                return postOnce(port, path, token, body);
+            } catch (NotYet e) {
+                if (System.nanoTime() > deadline) {
+                    throw new LocalStackException(e.getMessage());
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    private static final class NotYet extends RuntimeException {
+        NotYet(String message) {
+            super(message);
+        }
+    }
+
+    private JsonNode postOnce(int port, String path, String token, String body) throws IOException, InterruptedException {
         return call(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build());
@@ -283,8 +308,12 @@ final class Scenario implements AutoCloseable {
     private JsonNode call(HttpRequest request) throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (response.statusCode() >= 300) {
-            throw new LocalStackException(request.method() + " " + request.uri().getPath() + " answered "
-                    + response.statusCode() + ": " + response.body());
+            String failure = request.method() + " " + request.uri().getPath() + " answered " + response.statusCode()
+                    + ": " + response.body();
+            if (request.method().equals("POST") && List.of(404, 409, 422).contains(response.statusCode())) {
+                throw new NotYet(failure);
+            }
+            throw new LocalStackException(failure);
         }
         return response.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(response.body());
     }
