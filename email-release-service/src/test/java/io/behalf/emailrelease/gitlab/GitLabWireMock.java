@@ -20,7 +20,7 @@ public class GitLabWireMock implements QuarkusTestResourceLifecycleManager {
                 "behalf.gitlab.url", server.baseUrl() + "/api/v4",
                 "behalf.gitlab.token", TOKEN,
                 // short enough for the timeout test; the default in production is 10s
-                "behalf.gitlab.timeout", "2s",
+                "behalf.gitlab.timeout", "3s",
                 // a retry round later than the in-process retries, soon enough for a test
                 "behalf.email-release.retry-backoff", "1s");
     }

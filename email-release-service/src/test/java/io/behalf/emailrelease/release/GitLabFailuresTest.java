@@ -77,12 +77,12 @@ class GitLabFailuresTest {
         String old = "later" + gitlab.accountId + "@example.com";
         gitlab.events("[]").plan("premium").addEmailAccepted().emails(7, old).deleteEmailAccepted(7);
         gitlab.user(old, null);
-        // the switch times out on every try of the first round (3 tries of 2s), then GitLab is back
+        // the switch times out on every try of the first round (3 tries of 3s), then GitLab is back
         String scenario = "put-" + gitlab.accountId;
         for (int i = 0; i < 3; i++) {
             gitlab.stub(put(urlPathEqualTo(gitlab.users())).inScenario(scenario)
                     .whenScenarioStateIs(i == 0 ? STARTED : "slow-" + i).willSetStateTo("slow-" + (i + 1)),
-                    GitLabStub.ok("{}").withFixedDelay(2_500));
+                    GitLabStub.ok("{}").withFixedDelay(3_500));
         }
         gitlab.stub(put(urlPathEqualTo(gitlab.users())).inScenario(scenario).whenScenarioStateIs("slow-3"),
                 GitLabStub.ok("{}"));
