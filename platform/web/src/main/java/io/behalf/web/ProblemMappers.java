@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
+import io.quarkus.hibernate.validator.runtime.jaxrs.ResteasyReactiveViolationException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -34,6 +35,16 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
         return Problem.of(Response.Status.FORBIDDEN, "your roles do not allow this").toResponse();
+    }
+
+    /**
+     * Quarkus maps its own subtype of ConstraintViolationException (a request body or parameter that fails bean
+     * validation) to a plain JSON report before a mapper of the supertype is consulted; an exact-type mapper keeps
+     * those 400s problem bodies too.
+     */
+    @ServerExceptionMapper
+    public Response invalidRequest(ResteasyReactiveViolationException e) {
+        return invalid(e);
     }
 
     @ServerExceptionMapper
