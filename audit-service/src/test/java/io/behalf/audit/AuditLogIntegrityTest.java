@@ -56,7 +56,7 @@ class AuditLogIntegrityTest {
 
     @Test
     void theChainAndEveryCheckpointVerify() {
-        Checkpoint written = checkpoints.write().orElseThrow();
+        Checkpoint written = checkpoints.current().orElseThrow();
         JsonPath result = verify();
         assertThat(result.getBoolean("ok")).as(result.prettify()).isTrue();
         assertThat(result.getLong("checked")).isGreaterThanOrEqualTo(3);
@@ -75,6 +75,34 @@ class AuditLogIntegrityTest {
         String lastSeq = AuditDb.rows("select seq from audit_record where event_id = ?", eventIds.get(2)).get(0)
                 .get("seq").toString();
         assertThat(written.heads()).anySatisfy(h -> assertThat(h.seq()).isGreaterThanOrEqualTo(Long.parseLong(lastSeq)));
+    }
+
+    @Test
+    void aCheckpointFollowsEveryNRecordsWithoutBeingAsked() throws Exception {
+        long lastCheckpoint = AuditDb.count("select coalesce(max(id), 0) from audit_checkpoint");
+        String ticket = "ZD-" + UUID.randomUUID();
+        List<String> ids = new java.util.ArrayList<>();
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, String>(Map.of(
+                "bootstrap.servers", BehalfTestInfrastructure.bootstrapServers(), "acks", "all"),
+                new org.apache.kafka.common.serialization.StringSerializer(),
+                new org.apache.kafka.common.serialization.StringSerializer())) {
+            for (int i = 0; i < 50; i++) { // behalf.audit.checkpoint.every-records in %test
+                String id = UUID.randomUUID().toString();
+                ids.add(id);
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(EventType.TICKET_COMMENT_ADDED.topic(),
+                        null, ticket, AuditIngestTest.fixture(EventType.TICKET_COMMENT_ADDED, ticket),
+                        TestKafka.cloudEventHeaders(id, EventType.TICKET_COMMENT_ADDED.type(), "/behalf/test")));
+            }
+            producer.flush();
+        }
+        ids.forEach(AuditDb::awaitStored);
+        long firstSeq = (Long) AuditDb.rows("select seq from audit_record where event_id = ?", ids.get(0)).get(0).get("seq");
+        // the 50th record since the last checkpoint wrote one; the clock (every=1h in %test) did not
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> AuditDb.count(
+                "select count(*) from audit_checkpoint where id > ? and heads::jsonb @> jsonb_build_array("
+                        + "jsonb_build_object('chain', 0)) and (heads::jsonb -> 0 ->> 'seq')::bigint >= ?",
+                lastCheckpoint, firstSeq) >= 1);
+        assertThat(verify().getBoolean("ok")).isTrue();
     }
 
     @Test
@@ -153,7 +181,7 @@ class AuditLogIntegrityTest {
 
     @Test
     void aForgedCheckpointSignatureIsDetected() {
-        Checkpoint genuine = checkpoints.write().orElseThrow();
+        Checkpoint genuine = checkpoints.current().orElseThrow();
         // same heads, signed by a key that is not the service's: what an attacker without the key could produce
         String forgedSignature = CheckpointSignature.sign(CheckpointKeys.generate().getPrivate(), genuine.message());
         long forgedId = AuditDb.count("insert into audit_checkpoint (created_at, heads, key_id, signature) "
@@ -172,7 +200,7 @@ class AuditLogIntegrityTest {
 
     @Test
     void aHeadRewrittenWithAConsistentHashIsCaughtByTheSignedCheckpoint() {
-        Checkpoint signed = checkpoints.write().orElseThrow();
+        Checkpoint signed = checkpoints.current().orElseThrow();
         var head = signed.heads().get(0);
         AuditRecord original = AuditDb.record(head.chain(), head.seq());
         // an insider with write access but without the signing key: edit the newest record and rehash it

@@ -73,6 +73,12 @@ public class CheckpointWriter {
         }
     }
 
+    /** A checkpoint over the heads as they are now: a new one, or the last one when nothing was appended since. */
+    public Optional<Checkpoint> current() {
+        return write().or(() -> QuarkusTransaction.requiringNew().call(() -> AuditCheckpoint
+                .<AuditCheckpoint>find("order by id desc").firstResultOptional().map(AuditCheckpoint::toCheckpoint)));
+    }
+
     private Optional<Checkpoint> writeLocked() {
         boolean locked = (Boolean) em.createNativeQuery("select pg_try_advisory_xact_lock(?1, 0)")
                 .setParameter(1, CHECKPOINT_LOCK).getSingleResult();
