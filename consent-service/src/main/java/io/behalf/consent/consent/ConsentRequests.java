@@ -43,7 +43,9 @@ public class ConsentRequests {
                     action + " cannot be taken on a " + target.kind());
         }
         requireDetails(action, details);
-        Ticket ticket = Ticket.byId(ticketId).orElseThrow(() -> ProblemException.unprocessable("unknown-ticket",
+        // GitLab is asked before the ticket is locked: a slow GitLab must not hold up the ticket's solve
+        GitLabAccount account = target.kind() == TargetKind.USER ? account(target) : null;
+        Ticket ticket = Ticket.lockById(ticketId).orElseThrow(() -> ProblemException.unprocessable("unknown-ticket",
                 "ticket " + ticketId + " has not been opened in the ticketing system"));
         if (ticket.isSolved()) {
             throw ProblemException.conflict("ticket-solved", "ticket " + ticketId + " is solved: no new consents");
@@ -54,8 +56,8 @@ public class ConsentRequests {
             throw ProblemException.conflict("consent-already-open", "ticket " + ticketId + " already has an open "
                     + action + " consent for " + target.kind() + " " + target.id());
         }
-        if (target.kind() == TargetKind.USER) {
-            requireAccountRule(ticketId, action, target);
+        if (account != null) {
+            requireAccountRule(ticketId, action, account);
         }
 
         Consent consent = new Consent();
@@ -107,15 +109,18 @@ public class ConsentRequests {
     }
 
     /** Rule 3, read from GitLab: confirmed accounts need a verified owner first; unconfirmed ones only a typo fix. */
-    private void requireAccountRule(String ticketId, Action action, Target target) {
-        GitLabAccount account;
+    private GitLabAccount account(Target target) {
         try {
-            account = gitLab.account(target.id()).orElseThrow(() -> ProblemException.unprocessable("unknown-account",
+            return gitLab.account(target.id()).orElseThrow(() -> ProblemException.unprocessable("unknown-account",
                     "GitLab has no user " + target.id()));
         } catch (GitLabUnavailableException e) {
             throw new ProblemException(Response.Status.SERVICE_UNAVAILABLE, "gitlab-unavailable",
                     "cannot read account " + target.id() + " from GitLab; try again shortly");
         }
+    }
+
+    private static void requireAccountRule(String ticketId, Action action, GitLabAccount account) {
+        Target target = new Target(TargetKind.USER, account.id(), null);
         if (!account.confirmed()) {
             if (action != Action.EMAIL_TYPO_FIX) {
                 throw ProblemException.unprocessable("unconfirmed-account", "account " + target.id()

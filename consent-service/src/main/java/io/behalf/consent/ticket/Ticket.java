@@ -30,6 +30,15 @@ public class Ticket extends PanacheEntityBase {
         return findByIdOptional(ticketId);
     }
 
+    /**
+     * Locks the ticket's row. Asking for a consent and solving the ticket both take it, so a request can never
+     * slip in beside a solve and stay open on a solved ticket.
+     */
+    public static Optional<Ticket> lockById(String ticketId) {
+        return Optional.ofNullable(getEntityManager().find(Ticket.class, ticketId,
+                jakarta.persistence.LockModeType.PESSIMISTIC_WRITE));
+    }
+
     public boolean isSolved() {
         return solvedAt != null;
     }

@@ -69,7 +69,7 @@ public class TicketEventsConsumer {
     }
 
     private void solved(TicketSolved event) {
-        Ticket.byId(event.ticketId()).ifPresent(ticket -> {
+        Ticket.lockById(event.ticketId()).ifPresent(ticket -> {
             if (ticket.solvedAt == null) {
                 ticket.solvedAt = event.solvedAt();
             }
