@@ -95,7 +95,8 @@ class AuditLogIntegrityTest {
             }
             producer.flush();
         }
-        ids.forEach(AuditDb::awaitStored);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> AuditDb.count(
+                "select count(*) from audit_record where ticket_id = ?", ticket) == ids.size());
         long firstSeq = (Long) AuditDb.rows("select seq from audit_record where event_id = ?", ids.get(0)).get(0).get("seq");
         // the 50th record since the last checkpoint wrote one; the clock (every=1h in %test) did not
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> AuditDb.count(
