@@ -60,13 +60,24 @@ public final class TestKafka {
     }
 
     public static void sendRaw(String topic, String key, String value, List<Header> headers) {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BehalfTestInfrastructure.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer())) {
-            producer.send(new ProducerRecord<>(topic, null, key, value, headers)).get(30, TimeUnit.SECONDS);
+        try {
+            producer().send(new ProducerRecord<>(topic, null, key, value, headers)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot send to " + topic, e);
         }
+    }
+
+    private static KafkaProducer<String, String> producer;
+
+    /** One producer for the test JVM: opening one per record costs a connection and metadata round trips. */
+    private static synchronized KafkaProducer<String, String> producer() {
+        if (producer == null) {
+            producer = new KafkaProducer<>(Map.of(
+                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BehalfTestInfrastructure.bootstrapServers(),
+                    ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+            Runtime.getRuntime().addShutdownHook(new Thread(producer::close, "test-kafka-producer-close"));
+        }
+        return producer;
     }
 
     /** Reads a topic from its current end: only records written after this call are seen. */
