@@ -75,7 +75,7 @@ public final class TestKafka {
             producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BehalfTestInfrastructure.bootstrapServers(),
                     ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
-            Runtime.getRuntime().addShutdownHook(new Thread(producer::close, "test-kafka-producer-close"));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> producer.close(Duration.ofSeconds(5)), "test-kafka-producer-close"));
         }
         return producer;
     }
