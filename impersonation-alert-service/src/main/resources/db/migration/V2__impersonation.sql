@@ -49,6 +49,8 @@ create table confirmation (
     slack_user_id    text,
     slack_channel    text,
     slack_ts         text,
+    -- set before chat.postMessage: a retry first looks in the DM for a message already posted (response lost)
+    dm_posting_since timestamptz,
     decided_by       text,
     decided_at       timestamptz,
     created_at       timestamptz not null,

@@ -1,6 +1,9 @@
 package io.behalf.impersonation;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,7 +12,9 @@ import static org.hamcrest.Matchers.equalTo;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import io.behalf.events.EventJson;
 import io.behalf.events.EventType;
+import io.behalf.events.Person;
 import io.behalf.events.Topics;
+import io.behalf.events.impersonation.ConfirmationRequested;
 import io.behalf.events.impersonation.ImpersonationStarted;
 import io.behalf.events.impersonation.ImpersonationUnconfirmed;
 import io.behalf.impersonation.TestSlack.Admin;
@@ -33,7 +38,7 @@ import org.junit.jupiter.api.Test;
 /** No answer in time, and a DM that cannot be delivered: both end in the security channel, once. */
 @QuarkusTest
 @WithTestResource(value = BehalfTestInfrastructure.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = SlackApiStub.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ExternalApisStub.class, scope = TestResourceScope.GLOBAL)
 class DeadlineAndFailureTest extends ServiceTestSupport {
 
     @Inject
@@ -82,6 +87,27 @@ class DeadlineAndFailureTest extends ServiceTestSupport {
         TestSlack.press(id, admin.slackUserId(), SlackMessages.CONFIRM_ACTION)
                 .statusCode(200).body("outcome", equalTo("ALREADY_DECIDED"));
         assertThat(outboxed(EventType.IMPERSONATION_CONFIRMED, id)).isZero();
+    }
+
+    @Test
+    void anAdminNamedWithoutEmailIsLookedUpInGitLabBeforeSlack() {
+        Admin admin = TestSlack.newAdmin();
+        TestSlack.stub().register(get(urlEqualTo("/gitlab/api/v4/users/" + admin.gitlabUserId()))
+                .withHeader("PRIVATE-TOKEN", WireMock.equalTo("test-gitlab-admin-token"))
+                .willReturn(okJson("{\"id\": " + admin.gitlabUserId() + ", \"username\": \"" + admin.username()
+                        + "\", \"email\": \"" + admin.email() + "\"}")));
+        ImpersonationStarted fromTheStream = startedEvent(admin, newUserId(), null);
+        // GitLab's audit stream carries the admin's id and display name, no email
+        ImpersonationStarted started = new ImpersonationStarted(fromTheStream.impersonationId(),
+                new Person(admin.gitlabUserId(), admin.username(), null), fromTheStream.user(), fromTheStream.ip(),
+                fromTheStream.startedAt(), null);
+
+        ConsumerRecord<String, String> requested = startAndAwaitDm(started);
+
+        assertThat(EventJson.read(requested.value(), ConfirmationRequested.class).slackChannel()).isEqualTo(admin.channel());
+        assertThat(TestSlack.stub().find(getRequestedFor(urlEqualTo("/gitlab/api/v4/users/" + admin.gitlabUserId()))))
+                .hasSize(1);
+        assertThat(TestSlack.calls("users.lookupByEmail", Map.of("email", admin.email()))).hasSize(1);
     }
 
     @Test

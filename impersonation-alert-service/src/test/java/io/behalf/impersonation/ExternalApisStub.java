@@ -11,10 +11,11 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.util.Map;
 
 /**
- * The Slack Web API, stubbed over real HTTP: the service's Slack SDK is pointed at it through
- * {@code behalf.slack.api-url}. Catch-all answers have the lowest priority; tests add their own per admin.
+ * The Slack Web API and GitLab's users API, stubbed over real HTTP on one WireMock server: the service's Slack
+ * SDK is pointed at it through {@code behalf.slack.api-url}, its GitLab client through {@code behalf.gitlab.url}.
+ * Catch-all answers have the lowest priority; tests add their own per admin.
  */
-public class SlackApiStub implements QuarkusTestResourceLifecycleManager {
+public class ExternalApisStub implements QuarkusTestResourceLifecycleManager {
 
     private static WireMockServer server;
 
@@ -29,12 +30,15 @@ public class SlackApiStub implements QuarkusTestResourceLifecycleManager {
                     .willReturn(okJson("{\"ok\": false, \"error\": \"user_not_found\"}")));
             server.stubFor(post(urlEqualTo("/api/chat.postMessage")).atPriority(10)
                     .willReturn(okJson("{\"ok\": true, \"channel\": \"C0DEFAULT\", \"ts\": \"1764324000.000100\"}")));
+            server.stubFor(post(urlEqualTo("/api/conversations.history")).atPriority(10)
+                    .willReturn(okJson("{\"ok\": true, \"messages\": [], \"has_more\": false}")));
             server.stubFor(post(urlEqualTo("/api/chat.update")).atPriority(10)
                     .willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")
                             .withBody("{\"ok\": true}")));
             Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "slack-stub-stop"));
         }
-        return Map.of("behalf.slack.api-url", server.baseUrl() + "/api");
+        return Map.of("behalf.slack.api-url", server.baseUrl() + "/api",
+                "behalf.gitlab.url", server.baseUrl() + "/gitlab/api/v4");
     }
 
     @Override

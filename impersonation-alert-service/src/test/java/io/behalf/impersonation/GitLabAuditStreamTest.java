@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /** POST /gitlab/audit-events: GitLab's audit stream in, impersonation.events out through the outbox. */
 @QuarkusTest
 @WithTestResource(value = BehalfTestInfrastructure.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = SlackApiStub.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ExternalApisStub.class, scope = TestResourceScope.GLOBAL)
 class GitLabAuditStreamTest extends ServiceTestSupport {
 
     private static final String TOKEN = "test-gitlab-stream-token";

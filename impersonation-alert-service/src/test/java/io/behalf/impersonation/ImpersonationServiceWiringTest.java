@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /** Dead letters, the auditor's read endpoint and the Quarkus endpoints. */
 @QuarkusTest
 @WithTestResource(value = BehalfTestInfrastructure.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = SlackApiStub.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ExternalApisStub.class, scope = TestResourceScope.GLOBAL)
 class ImpersonationServiceWiringTest extends ServiceTestSupport {
 
     private static final String DEAD_LETTERS = Topics.deadLetters("impersonation-alert-service");

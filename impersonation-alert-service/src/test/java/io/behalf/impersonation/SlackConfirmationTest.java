@@ -43,7 +43,7 @@ import org.junit.jupiter.api.Test;
 /** The DM to the admin (Slack stubbed over HTTP) and the admin's answer through POST /slack/interactions. */
 @QuarkusTest
 @WithTestResource(value = BehalfTestInfrastructure.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = SlackApiStub.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ExternalApisStub.class, scope = TestResourceScope.GLOBAL)
 class SlackConfirmationTest extends ServiceTestSupport {
 
     @Test
@@ -127,10 +127,39 @@ class SlackConfirmationTest extends ServiceTestSupport {
         // the steps already done are not repeated, and the DM is announced once
         assertThat(TestSlack.calls("users.lookupByEmail", Map.of("email", admin.email()))).hasSize(1);
         assertThat(TestSlack.calls("conversations.open", Map.of("users", admin.slackUserId()))).hasSize(1);
+        // before posting again it looked whether the first post had gone through after all
+        assertThat(TestSlack.calls("conversations.history", Map.of("channel", admin.channel()))).hasSize(1);
         assertThat(outboxed(EventType.IMPERSONATION_CONFIRMATION_REQUESTED, started.impersonationId())).isOne();
         var view = confirmation(started.impersonationId());
         assertThat(view.getString("slack[0].status")).isEqualTo("DONE");
         assertThat(view.getInt("slack[0].attempts")).isEqualTo(2);
+    }
+
+    @Test
+    void aDmWhoseAnswerWasLostIsFoundInTheChannelAndNotPostedTwice() {
+        Admin admin = TestSlack.newAdmin();
+        ImpersonationStarted started = startedEvent(admin, newUserId(), null);
+        // Slack posts the DM but the answer is lost (a 502 from a proxy, a timeout, a crash before saving the ts)
+        TestSlack.stub().register(post(urlEqualTo("/api/chat.postMessage"))
+                .withFormParam("channel", com.github.tomakehurst.wiremock.client.WireMock.equalTo(admin.channel()))
+                .willReturn(aResponse().withStatus(502)));
+        TestSlack.stub().register(post(urlEqualTo("/api/conversations.history"))
+                .withFormParam("channel", com.github.tomakehurst.wiremock.client.WireMock.equalTo(admin.channel()))
+                .willReturn(okJson("""
+                        {"ok": true, "has_more": false, "messages": [
+                          {"type": "message", "ts": "1764325555.000500", "text": "unrelated"},
+                          {"type": "message", "ts": "1764325555.000400", "text": "Did you just impersonate?",
+                           "metadata": {"event_type": "behalf_impersonation_check",
+                                        "event_payload": {"impersonation_id": "%s"}}}]}""".formatted(started.impersonationId()))));
+
+        ConsumerRecord<String, String> requested = startAndAwaitDm(started);
+
+        assertThat(EventJson.read(requested.value(), ConfirmationRequested.class).slackTs()).isEqualTo("1764325555.000400");
+        List<LoggedRequest> posts = TestSlack.calls("chat.postMessage", Map.of("channel", admin.channel()));
+        assertThat(posts).hasSize(1);
+        assertThat(TestSlack.form(posts.get(0)).get("metadata")).contains(started.impersonationId());
+        assertThat(TestSlack.form(TestSlack.calls("conversations.history", Map.of("channel", admin.channel())).get(0)))
+                .containsEntry("include_all_metadata", "1");
     }
 
     @Test

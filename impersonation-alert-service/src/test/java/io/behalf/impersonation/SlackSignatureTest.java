@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 /** POST /slack/interactions refuses what Slack did not sign just now, and such a request changes nothing. */
 @QuarkusTest
 @WithTestResource(value = BehalfTestInfrastructure.class, scope = TestResourceScope.GLOBAL)
-@WithTestResource(value = SlackApiStub.class, scope = TestResourceScope.GLOBAL)
+@WithTestResource(value = ExternalApisStub.class, scope = TestResourceScope.GLOBAL)
 class SlackSignatureTest extends ServiceTestSupport {
 
     /** One confirmation awaiting its answer, shared by the tests below: each tries to confirm it and must fail. */

@@ -50,6 +50,9 @@ public class Confirmation extends PanacheEntityBase {
     public String slackChannel;
     @Column(name = "slack_ts")
     public String slackTs;
+    /** When the DM was first handed to chat.postMessage; a retry checks the channel before posting again. */
+    @Column(name = "dm_posting_since")
+    public Instant dmPostingSince;
     @Column(name = "decided_by")
     public String decidedBy;
     @Column(name = "decided_at")

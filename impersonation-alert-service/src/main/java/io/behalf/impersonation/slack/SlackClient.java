@@ -5,16 +5,20 @@ import com.slack.api.SlackConfig;
 import com.slack.api.methods.MethodsClient;
 import com.slack.api.methods.SlackApiException;
 import com.slack.api.methods.SlackApiTextResponse;
+import com.slack.api.model.Message;
 import com.slack.api.model.block.LayoutBlock;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * The four Slack Web API methods this service uses, through the Slack Java SDK, pointed at
+ * The Slack Web API methods this service uses, through the Slack Java SDK, pointed at
  * {@code behalf.slack.api-url}. Every failure becomes a {@link SlackFailure} saying whether a retry can help;
  * the retrying itself is {@link SlackTaskWorker}'s, so that it survives a restart.
  */
@@ -24,6 +28,9 @@ public class SlackClient {
     /** Errors Slack documents as transient; any other {@code ok=false} will fail again the same way. */
     private static final Set<String> TRANSIENT_ERRORS = Set.of("ratelimited", "internal_error", "fatal_error",
             "service_unavailable", "request_timeout");
+
+    static final String METADATA_TYPE = "behalf_impersonation_check";
+    static final String METADATA_KEY = "impersonation_id";
 
     private final Slack slack;
     private final SlackSettings settings;
@@ -54,6 +61,28 @@ public class SlackClient {
     public String postMessage(String channel, String text, List<LayoutBlock> blocks) {
         return call("chat.postMessage", m -> m.chatPostMessage(r -> r.channel(channel).text(text).blocks(blocks)))
                 .getTs();
+    }
+
+    /**
+     * Posts the DM tagged with the impersonation id in its message metadata, so that a retry can find it
+     * ({@link #findTagged}) when Slack posted it but the answer never arrived.
+     */
+    public String postTagged(String channel, String impersonationId, String text, List<LayoutBlock> blocks) {
+        Message.Metadata tag = new Message.Metadata(METADATA_TYPE, Map.of(METADATA_KEY, impersonationId));
+        return call("chat.postMessage", m -> m.chatPostMessage(r -> r.channel(channel).text(text).blocks(blocks)
+                .metadata(tag))).getTs();
+    }
+
+    /** The ts of a message in {@code channel} since {@code since} tagged with this impersonation id ({@code conversations.history}). */
+    public Optional<String> findTagged(String channel, String impersonationId, Instant since) {
+        String oldest = since.minusSeconds(60).getEpochSecond() + ".000000";
+        List<Message> messages = call("conversations.history", m -> m.conversationsHistory(r -> r.channel(channel)
+                .oldest(oldest).includeAllMetadata(true).limit(100))).getMessages();
+        return (messages == null ? List.<Message>of() : messages).stream()
+                .filter(msg -> msg.getMetadata() != null && METADATA_TYPE.equals(msg.getMetadata().getEventType())
+                        && msg.getMetadata().getEventPayload() != null
+                        && impersonationId.equals(String.valueOf(msg.getMetadata().getEventPayload().get(METADATA_KEY))))
+                .map(Message::getTs).findFirst();
     }
 
     /** Replaces a message's text and blocks ({@code chat.update}). */

@@ -2,6 +2,7 @@ package io.behalf.impersonation.slack;
 
 import io.behalf.events.EventType;
 import io.behalf.events.impersonation.ConfirmationRequested;
+import io.behalf.impersonation.gitlab.GitLabUsers;
 import io.behalf.impersonation.confirmation.Confirmation;
 import io.behalf.impersonation.confirmation.ConfirmationHistory;
 import io.behalf.impersonation.slack.SlackMessages.Message;
@@ -40,17 +41,19 @@ public class SlackTaskWorker {
     private final SlackTasks tasks;
     private final Outbox outbox;
     private final MeterRegistry metrics;
+    private final GitLabUsers gitlab;
     private final ExecutorService nudges = Executors.newSingleThreadExecutor(r -> new Thread(r, "slack-task-nudge"));
     private final AtomicBoolean nudgePending = new AtomicBoolean();
 
     public SlackTaskWorker(EntityManager em, SlackClient slack, SlackSettings settings, SlackTasks tasks,
-            Outbox outbox, MeterRegistry metrics) {
+            Outbox outbox, MeterRegistry metrics, GitLabUsers gitlab) {
         this.em = em;
         this.slack = slack;
         this.settings = settings;
         this.tasks = tasks;
         this.outbox = outbox;
         this.metrics = metrics;
+        this.gitlab = gitlab;
     }
 
     @Scheduled(identity = "behalf-slack-tasks", every = "${behalf.slack.poll-interval}",
@@ -130,12 +133,15 @@ public class SlackTaskWorker {
             finish(task.id, SlackTask.CANCELLED, null, "decided (" + c.state + ") before the DM went out");
             return;
         }
-        if (c.adminEmail == null || c.adminEmail.isBlank()) {
-            throw SlackFailure.permanent("the admin's email is unknown, so their Slack account cannot be found");
+        String email = c.adminEmail;
+        if (c.slackUserId == null && (email == null || email.isBlank())) {
+            email = adminEmailFromGitLab(c.adminUserId);
+            String looked = email;
+            QuarkusTransaction.requiringNew().run(() -> Confirmation.lockById(c.impersonationId).orElseThrow().adminEmail = looked);
         }
         String userId = c.slackUserId;
         if (userId == null) {
-            userId = slack.lookupUserByEmail(c.adminEmail);
+            userId = slack.lookupUserByEmail(email);
             String found = userId;
             QuarkusTransaction.requiringNew().run(() -> Confirmation.lockById(c.impersonationId).orElseThrow().slackUserId = found);
         }
@@ -145,17 +151,37 @@ public class SlackTaskWorker {
             String opened = channel;
             QuarkusTransaction.requiringNew().run(() -> Confirmation.lockById(c.impersonationId).orElseThrow().slackChannel = opened);
         }
-        Message question = SlackMessages.question(c);
-        String ts = slack.postMessage(channel, question.text(), question.blocks());
+        String ts = null;
+        if (c.dmPostingSince != null) {
+            // an earlier attempt handed the DM to Slack and lost the answer (timeout, crash): it may be there already
+            ts = slack.findTagged(channel, c.impersonationId, c.dmPostingSince).orElse(null);
+        } else {
+            Instant now = Instant.now();
+            QuarkusTransaction.requiringNew().run(() -> Confirmation.lockById(c.impersonationId).orElseThrow().dmPostingSince = now);
+        }
+        if (ts == null) {
+            Message question = SlackMessages.question(c);
+            ts = slack.postTagged(channel, c.impersonationId, question.text(), question.blocks());
+        }
+        String postedTs = ts;
         String dmChannel = channel;
         QuarkusTransaction.requiringNew().run(() -> {
             Confirmation current = Confirmation.lockById(c.impersonationId).orElseThrow();
-            current.slackTs = ts;
-            ConfirmationHistory.record(c.impersonationId, "DM_SENT", null, "channel " + dmChannel + " ts " + ts);
+            current.slackTs = postedTs;
+            ConfirmationHistory.record(c.impersonationId, "DM_SENT", null, "channel " + dmChannel + " ts " + postedTs);
             outbox.publish(EventType.IMPERSONATION_CONFIRMATION_REQUESTED, current.userId, current.impersonationId,
-                    new ConfirmationRequested(current.impersonationId, dmChannel, ts, current.consentId));
-            markFinished(task.id, SlackTask.DONE, ts, null);
+                    new ConfirmationRequested(current.impersonationId, dmChannel, postedTs, current.consentId));
+            markFinished(task.id, SlackTask.DONE, postedTs, null);
         });
+    }
+
+    /** The same retry rules as a Slack call: the lookup is one more step of the DM. */
+    private String adminEmailFromGitLab(String gitlabUserId) {
+        try {
+            return gitlab.emailOf(gitlabUserId);
+        } catch (GitLabUsers.LookupFailure e) {
+            throw new SlackFailure("the admin's email: " + e.getMessage(), e.retryable(), null);
+        }
     }
 
     private void updateMessage(SlackTask task, Confirmation c) {
