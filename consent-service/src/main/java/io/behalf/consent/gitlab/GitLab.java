@@ -62,7 +62,7 @@ public class GitLab {
     }
 
     private Optional<JsonNode> get(String path) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(settings.url() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(settings.url().replaceAll("/+$", "") + path))
                 .timeout(settings.timeout()).header("Accept", "application/json").GET();
         settings.token().filter(t -> !t.isBlank()).ifPresent(t -> request.header("PRIVATE-TOKEN", t));
         HttpResponse<String> response;

@@ -176,6 +176,15 @@ class ConsentRequestTest {
                 .statusCode(403);
         given().header("Authorization", Tokens.bearer("bob", "auditor")).get("/consents/" + java.util.UUID.randomUUID())
                 .then().statusCode(404).contentType(startsWith("application/problem+json"));
+        given().header("Authorization", Tokens.bearer("bob", "auditor")).get("/consents").then().statusCode(400)
+                .contentType(startsWith("application/problem+json"));
+        // "may I act now?" is the engineer's question; an auditor reads state and history instead
+        given().header("Authorization", Tokens.bearer("bob", "auditor")).queryParam("ticketId", ticket)
+                .queryParam("action", "VIEW_PRIVATE_DATA").queryParam("targetKind", "PROJECT").queryParam("targetId", "5")
+                .get("/consents/check").then().statusCode(403);
+        given().queryParam("ticketId", ticket).queryParam("action", "VIEW_PRIVATE_DATA")
+                .queryParam("targetKind", "PROJECT").queryParam("targetId", "5").get("/consents/check").then()
+                .statusCode(401);
     }
 
     private long consentsOn(String ticket) {
