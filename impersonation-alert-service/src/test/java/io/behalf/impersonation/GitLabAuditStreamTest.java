@@ -9,6 +9,7 @@ import io.behalf.events.EventJson;
 import io.behalf.events.EventType;
 import io.behalf.events.Person;
 import io.behalf.events.Topics;
+import io.behalf.events.impersonation.ConfirmationRequested;
 import io.behalf.events.impersonation.ImpersonatedUser;
 import io.behalf.events.impersonation.ImpersonationStarted;
 import io.behalf.events.impersonation.ImpersonationStopped;
@@ -60,6 +61,23 @@ class GitLabAuditStreamTest extends ServiceTestSupport {
             assertThat(EventJson.read(stopped.value(), ImpersonationStopped.class))
                     .isEqualTo(new ImpersonationStopped("gl-audit-" + startId, Instant.parse("2026-11-28T10:12:00Z")));
         }
+    }
+
+    @Test
+    void aStartFromTheStreamReachesTheAdminInSlack() {
+        TestSlack.Admin admin = TestSlack.newAdmin();
+        String id = newAuditId();
+        String userId = newUserId();
+        try (var events = TestKafka.fromNow(Topics.IMPERSONATION_EVENTS)) {
+            receive(TOKEN, "application/json", auditEvent(id, admin.gitlabUserId(), userId, "Started Impersonation",
+                    Instant.now().toString()).replace("admin@example.com", admin.email()))
+                    .statusCode(200).body("outcome", equalTo("STARTED"));
+            ConsumerRecord<String, String> requested = events.await(
+                    TestKafka.ofType(EventType.IMPERSONATION_CONFIRMATION_REQUESTED).and(r -> userId.equals(r.key())), WITHIN);
+            assertThat(EventJson.read(requested.value(), ConfirmationRequested.class).impersonationId())
+                    .isEqualTo("gl-audit-" + id);
+        }
+        assertThat(TestSlack.calls("chat.postMessage", java.util.Map.of("channel", admin.channel()))).hasSize(1);
     }
 
     @Test

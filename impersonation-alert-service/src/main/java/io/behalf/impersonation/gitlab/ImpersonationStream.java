@@ -7,6 +7,7 @@ import io.behalf.events.impersonation.ImpersonationStarted;
 import io.behalf.events.impersonation.ImpersonationStopped;
 import io.behalf.messaging.Outbox;
 import io.behalf.web.ProblemException;
+import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
@@ -52,6 +53,14 @@ public class ImpersonationStream {
             return new Result(Outcome.IGNORED, null);
         }
         return GitLabAuditEvent.STARTED.equals(event.customMessage()) ? started(event) : stopped(event);
+    }
+
+    /** GitLab redelivers within minutes; a month of remembered ids is ample and keeps the table small. */
+    @Scheduled(identity = "behalf-gitlab-audit-id-purge", every = "1h", delayed = "5m")
+    @Transactional
+    void purgeOldAuditIds() {
+        em.createNativeQuery("delete from gitlab_audit_event where received_at < now() - interval '30 days'")
+                .executeUpdate();
     }
 
     private Result started(GitLabAuditEvent event) {
