@@ -33,6 +33,7 @@ final class SlackStandIn extends StandInServer {
         final String ts;
         volatile String text;
         volatile JsonNode blocks;
+        volatile JsonNode metadata;
         final List<String> updates = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         SlackMessage(String channel, String ts, String text, JsonNode blocks) {
@@ -113,8 +114,10 @@ final class SlackStandIn extends StandInServer {
             case "chat.postMessage" -> {
                 String ts = nextTs();
                 JsonNode blocks = params.containsKey("blocks") ? JSON.readTree(params.get("blocks")) : JSON.createArrayNode();
+                SlackMessage posted = new SlackMessage(params.get("channel"), ts, params.getOrDefault("text", ""), blocks);
+                posted.metadata = params.containsKey("metadata") ? JSON.readTree(params.get("metadata")) : null;
                 synchronized (this) {
-                    messages.put(ts, new SlackMessage(params.get("channel"), ts, params.getOrDefault("text", ""), blocks));
+                    messages.put(ts, posted);
                 }
                 note("message to " + params.get("channel") + " (ts " + ts + "): " + params.getOrDefault("text", ""));
                 json(exchange, 200, Map.of("ok", true, "channel", params.get("channel"), "ts", ts));
@@ -134,6 +137,22 @@ final class SlackStandIn extends StandInServer {
                 }
                 note("chat.update " + params.get("ts") + ": " + params.getOrDefault("text", ""));
                 json(exchange, 200, Map.of("ok", true, "channel", params.get("channel"), "ts", params.get("ts")));
+            }
+            case "conversations.history" -> {
+                ArrayNode found = JSON.createArrayNode();
+                synchronized (this) {
+                    for (SlackMessage m : messages.values()) {
+                        if (m.channel.equals(params.get("channel"))) {
+                            ObjectNode message = found.addObject().put("type", "message").put("ts", m.ts).put("text", m.text);
+                            if (m.metadata != null) {
+                                message.set("metadata", m.metadata);
+                            }
+                        }
+                    }
+                }
+                ObjectNode answer = JSON.createObjectNode().put("ok", true).put("has_more", false);
+                answer.set("messages", found);
+                json(exchange, 200, answer);
             }
             default -> json(exchange, 200, Map.of("ok", false, "error", "unknown_method"));
         }
