@@ -75,7 +75,10 @@ public final class EmbeddedKafka implements AutoCloseable {
             try (var out = Files.newOutputStream(config)) {
                 props.store(out, "written by EmbeddedKafka");
             }
-            format(config);
+            // a directory formatted before keeps its cluster id: formatting again would write a new one
+            if (!Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
+                format(config);
+            }
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props), Time.SYSTEM);
             server.startup();
             EmbeddedKafka kafka = new EmbeddedKafka(server, "127.0.0.1:" + brokerPort);
