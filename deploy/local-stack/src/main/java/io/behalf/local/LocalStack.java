@@ -32,6 +32,7 @@ public final class LocalStack implements AutoCloseable {
     private final Ports ports;
     private final PrintStream out;
     private final List<AutoCloseable> running = new ArrayList<>();
+    private final List<ServiceProcess> services = new ArrayList<>();
     private String bootstrap;
 
     /**
@@ -153,7 +154,6 @@ public final class LocalStack implements AutoCloseable {
             say("slack stand-in", "http://127.0.0.1:" + slack.port() + "/ (DMs and alerts; press the buttons there)");
         }
 
-        List<ServiceProcess> services = new ArrayList<>();
         for (Map.Entry<String, Integer> service : ports.services().entrySet()) {
             requireFree(service.getValue(), "the port of " + service.getKey());
             Map<String, String> env = new HashMap<>();
@@ -197,6 +197,8 @@ public final class LocalStack implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        // all services stop at once; each is then awaited below before Kafka and PostgreSQL go
+        services.forEach(ServiceProcess::signal);
         List<AutoCloseable> reversed = new ArrayList<>(running);
         java.util.Collections.reverse(reversed);
         for (AutoCloseable closeable : reversed) {

@@ -91,6 +91,11 @@ final class ServiceProcess {
         return process.isAlive();
     }
 
+    /** Asks the service to stop (SIGTERM: Quarkus shuts down gracefully) without waiting. */
+    void signal() {
+        process.destroy();
+    }
+
     void stop() {
         process.destroy();
         try {
