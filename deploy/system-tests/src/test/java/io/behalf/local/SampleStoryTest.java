@@ -27,7 +27,8 @@ class SampleStoryTest {
     @BeforeAll
     static void startTheStack() throws IOException {
         Path root = Path.of(System.getProperty("behalf.root", "../..")).toAbsolutePath().normalize();
-        Path data = Path.of("target", "stack").toAbsolutePath();
+        // a fresh broker, database and stand-ins every run: the story assumes nothing happened before it
+        Path data = Path.of("target", "stack-" + System.currentTimeMillis()).toAbsolutePath();
         Files.createDirectories(data);
         log = new PrintStream(new FileOutputStream(data.resolve("stack.log").toFile()), true, StandardCharsets.UTF_8);
         ports = Ports.free();

@@ -15,13 +15,16 @@ import java.time.Instant;
 public class ConsentGate {
 
     private final ReleaseTransitions transitions;
+    private final AccountLock accountLock;
 
-    public ConsentGate(ReleaseTransitions transitions) {
+    public ConsentGate(ReleaseTransitions transitions, AccountLock accountLock) {
         this.transitions = transitions;
+        this.accountLock = accountLock;
     }
 
     void onConsentChanged(@Observes ConsentChanged changed) {
         ReleaseConsent consent = changed.consent();
+        accountLock.lock(consent.accountId);
         Instant now = Instant.now();
         if (consent.activeAt(now)) {
             for (EmailRelease release : EmailRelease.awaitingConsentForUpdate(consent.accountId)) {

@@ -26,9 +26,12 @@ public class ReleaseTransitions {
     private final Outbox outbox;
     private final ReleaseWorker worker;
     private final TransactionSynchronizationRegistry transactions;
+    private final AccountLock accountLock;
 
-    public ReleaseTransitions(Outbox outbox, ReleaseWorker worker, TransactionSynchronizationRegistry transactions) {
+    public ReleaseTransitions(Outbox outbox, ReleaseWorker worker, TransactionSynchronizationRegistry transactions,
+            AccountLock accountLock) {
         this.outbox = outbox;
+        this.accountLock = accountLock;
         this.worker = worker;
         this.transactions = transactions;
     }
@@ -43,6 +46,7 @@ public class ReleaseTransitions {
             reject(release, refused.code(), refused.detail());
             return;
         }
+        accountLock.lock(release.accountId);
         var active = ReleaseConsent.activeFor(release.accountId, now);
         if (active.isPresent()) {
             start(release, active.get(), now);
