@@ -91,6 +91,13 @@ public class DomainEventsConsumer {
             try {
                 return QuarkusTransaction.requiringNew().call(() -> storeInOneTransaction(batch));
             } catch (RuntimeException e) {
+                if (io.behalf.messaging.DatabaseUnavailable.isCauseOf(e)) {
+                    // no record can be stored until the database is back: wait, and keep the attempts for records
+                    LOG.warnf("database unavailable, batch of %d waits: %s", batch.size(), e.getMessage());
+                    attempt--;
+                    pause(backoff.multipliedBy(4));
+                    continue;
+                }
                 if (attempt >= maxAttempts) {
                     if (batch.size() == 1) {
                         LOG.errorf("giving up on %s after %d attempts: %s", batch.get(0).entry().eventId(), attempt, e);

@@ -51,6 +51,8 @@ final class GitLabStandIn extends StandInServer {
     private final Map<String, Map<String, Integer>> members = new HashMap<>();
     private final AtomicInteger emailIds = new AtomicInteger(100);
     final List<String> adminCalls = new CopyOnWriteArrayList<>();
+    /** user id → every primary address it was switched to, in order: what "applied on GitLab" means */
+    private final Map<String, List<String>> primaryChanges = new HashMap<>();
 
     GitLabStandIn(int port, String token, PrintStream log) {
         super(port, log);
@@ -155,10 +157,11 @@ final class GitLabStandIn extends StandInServer {
                     json(exchange, 400, Map.of("message", Map.of("email", List.of("must be one of your secondary emails"))));
                     return;
                 }
-                if (email != null) {
+                if (email != null && !email.equalsIgnoreCase(u.email)) {
                     // GitLab keeps the previous primary as a secondary address
                     u.secondary.add(new Email(emailIds.incrementAndGet(), u.email));
                     u.email = email;
+                    primaryChanges.computeIfAbsent(u.id, id -> new ArrayList<>()).add(email);
                 }
                 json(exchange, 200, userJson(u));
             } else {
@@ -191,6 +194,15 @@ final class GitLabStandIn extends StandInServer {
     private void record(String call) {
         adminCalls.add(call);
         log.println(String.format("%-30s| ", "[gitlab stand-in]") + call);
+    }
+
+    /** An account with no activity in its history (its address may be released), on the given plan. */
+    synchronized void addInactiveAccount(String id, String username, String email, String plan) {
+        user(new User(id, username, email, true, false, "1" + id), plan);
+    }
+
+    synchronized List<String> primaryChanges(String userId) {
+        return List.copyOf(primaryChanges.getOrDefault(userId, List.of()));
     }
 
     synchronized String primaryEmail(String userId) {

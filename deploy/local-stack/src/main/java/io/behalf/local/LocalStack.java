@@ -33,7 +33,13 @@ public final class LocalStack implements AutoCloseable {
     private final PrintStream out;
     private final List<AutoCloseable> running = new ArrayList<>();
     private final List<ServiceProcess> services = new ArrayList<>();
+    private final Map<String, Map<String, String>> environments = new HashMap<>();
+    private final Map<String, String> settings = new HashMap<>();
     private String bootstrap;
+    private EmbeddedKafka kafka;
+    private EmbeddedPostgresServer postgres;
+    private GitLabStandIn gitlab;
+    private SlackStandIn slack;
 
     /**
      * @param root the repository (services' jars are under {@code <module>/target/quarkus-app})
@@ -46,7 +52,7 @@ public final class LocalStack implements AutoCloseable {
         this.out = out;
     }
 
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws Exception {
         Path root = Path.of(System.getProperty("behalf.root", ".")).toAbsolutePath().normalize();
         String command = args.length == 0 ? "up" : args[0];
         try {
@@ -62,7 +68,8 @@ public final class LocalStack implements AutoCloseable {
                 case "scenario" -> Scenario.run(LocalKeys.in(root.resolve(".local/keys")), Ports.fromEnv(),
                         System.getenv().getOrDefault("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + Ports.fromEnv().kafka()),
                         System.out);
-                default -> throw new LocalStackException("unknown command '" + command + "': use up, scenario or token");
+                case "faults" -> FaultSuite.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+                default -> throw new LocalStackException("unknown command '" + command + "': use up, scenario, token or faults");
             }
         } catch (LocalStackException e) {
             System.err.println("behalf: " + e.getMessage());
@@ -86,6 +93,11 @@ public final class LocalStack implements AutoCloseable {
         stopped.await();
     }
 
+    /** Settings every service gets on top of the stack's own (environment variable → value); call before start. */
+    void serviceSettings(Map<String, String> settings) {
+        this.settings.putAll(settings);
+    }
+
     LocalKeys keys() {
         return LocalKeys.in(local.resolve("keys"));
     }
@@ -107,8 +119,8 @@ public final class LocalStack implements AutoCloseable {
         if (bootstrap == null || bootstrap.isBlank()) {
             requireFree(kafkaPort, "BEHALF_KAFKA_PORT");
             requireFree(kafkaPort + 1, "BEHALF_KAFKA_PORT");
-            EmbeddedKafka kafka = EmbeddedKafka.start(local.resolve("kafka"), kafkaPort);
-            running.add(kafka);
+            kafka = EmbeddedKafka.start(local.resolve("kafka"), kafkaPort);
+            running.add(() -> kafka.close());
             bootstrap = kafka.bootstrapServers();
         }
         EmbeddedKafka.createTopics(bootstrap, EmbeddedKafka.LOCAL_PARTITIONS);
@@ -121,9 +133,9 @@ public final class LocalStack implements AutoCloseable {
         if (jdbc == null || jdbc.isBlank()) {
             int pgPort = ports.postgres();
             requireFree(pgPort, "BEHALF_POSTGRES_PORT");
-            EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(local.resolve("postgres"), pgPort, false);
-            running.add(pg);
-            jdbc = pg.jdbcUrl("postgres");
+            postgres = EmbeddedPostgresServer.start(local.resolve("postgres"), pgPort, false);
+            running.add(() -> postgres.close());
+            jdbc = postgres.jdbcUrl("postgres");
         }
         for (String service : ports.services().keySet()) {
             String db = service.replace('-', '_');
@@ -135,7 +147,7 @@ public final class LocalStack implements AutoCloseable {
         String gitlabUrl = System.getenv("BEHALF_GITLAB_URL");
         String gitlabToken = System.getenv().getOrDefault("BEHALF_GITLAB_TOKEN", GITLAB_TOKEN);
         if (gitlabUrl == null || gitlabUrl.isBlank()) {
-            GitLabStandIn gitlab = new GitLabStandIn(ports.gitlab(), GITLAB_TOKEN, out);
+            gitlab = new GitLabStandIn(ports.gitlab(), GITLAB_TOKEN, out);
             running.add(gitlab);
             gitlabUrl = "http://127.0.0.1:" + gitlab.port() + "/api/v4";
             gitlabToken = GITLAB_TOKEN;
@@ -145,7 +157,7 @@ public final class LocalStack implements AutoCloseable {
         String slackToken = System.getenv().getOrDefault("BEHALF_SLACK_BOT_TOKEN", SLACK_BOT_TOKEN);
         String slackSecret = System.getenv().getOrDefault("BEHALF_SLACK_SIGNING_SECRET", SLACK_SIGNING_SECRET);
         if (slackUrl == null || slackUrl.isBlank()) {
-            SlackStandIn slack = new SlackStandIn(ports.slack(), SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
+            slack = new SlackStandIn(ports.slack(), SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET,
                     URI.create("http://127.0.0.1:" + ports.impersonation() + "/slack/interactions"), out);
             running.add(slack);
             slackUrl = "http://127.0.0.1:" + slack.port() + "/api";
@@ -178,16 +190,93 @@ public final class LocalStack implements AutoCloseable {
             env.put("BEHALF_ZENDESK_WEBHOOK_SECRET", System.getenv().getOrDefault("BEHALF_ZENDESK_WEBHOOK_SECRET", ZENDESK_SECRET));
             env.put("BEHALF_AUDIT_CHECKPOINT_PRIVATE_KEY", keys.checkpointPrivateKey);
             env.put("BEHALF_AUDIT_CHECKPOINT_PUBLIC_KEY", keys.checkpointPublicKey);
-            ServiceProcess process = ServiceProcess.start(service.getKey(), service.getValue(), jar(service.getKey()), env, out);
-            services.add(process);
-            running.add(process::stop);
+            env.putAll(settings);
+            environments.put(service.getKey(), env);
+            services.add(ServiceProcess.start(service.getKey(), service.getValue(), jar(service.getKey()), env, out));
         }
+        running.add(() -> services.forEach(ServiceProcess::stop));
         for (ServiceProcess service : services) {
             if (!service.awaitReady(Duration.ofSeconds(120))) {
                 throw new LocalStackException(service.name + " did not become ready on port " + service.port
                         + ": see its log lines above");
             }
             say(service.name, "ready on http://127.0.0.1:" + service.port + " (/q/health, /q/openapi, /q/metrics)");
+        }
+    }
+
+    /** Kills a service at once (SIGKILL): no shutdown hook runs, nothing is flushed or committed on the way out. */
+    synchronized void kill(String service) {
+        process(service).kill();
+    }
+
+    /** Starts a stopped or killed service again with the environment it had; returns once it is ready. */
+    void restart(String service, Duration within) {
+        ServiceProcess started;
+        synchronized (this) {
+            ServiceProcess old = process(service);
+            if (old.isAlive()) {
+                throw new IllegalStateException(service + " is still running");
+            }
+            started = ServiceProcess.start(service, old.port, jar(service), environments.get(service), out);
+            services.set(services.indexOf(old), started);
+        }
+        if (!started.awaitReady(within)) {
+            throw new LocalStackException(service + " did not become ready again within " + within.toSeconds() + " s");
+        }
+    }
+
+    synchronized boolean isReady(String service) {
+        return process(service).awaitReady(Duration.ZERO);
+    }
+
+    /** Stops the embedded broker, keeping its data directory (only when the stack started one). */
+    synchronized void stopKafka() {
+        requireEmbedded(kafka, "KAFKA_BOOTSTRAP_SERVERS");
+        kafka.close();
+    }
+
+    /** Starts the embedded broker again on its port, from the data it had. */
+    synchronized void startKafka() {
+        requireEmbedded(kafka, "KAFKA_BOOTSTRAP_SERVERS");
+        kafka = EmbeddedKafka.start(local.resolve("kafka"), ports.kafka());
+    }
+
+    /** Stops the embedded PostgreSQL server, keeping its data directory (only when the stack started one). */
+    synchronized void stopPostgres() {
+        requireEmbedded(postgres, "BEHALF_JDBC_URL");
+        postgres.close();
+    }
+
+    synchronized void startPostgres() {
+        requireEmbedded(postgres, "BEHALF_JDBC_URL");
+        postgres = EmbeddedPostgresServer.start(local.resolve("postgres"), ports.postgres(), false);
+    }
+
+    /** The JDBC URL of a service's own database, for checks that read what a service stored. */
+    String jdbcUrl(String service) {
+        return environments.get(service).get("QUARKUS_DATASOURCE_JDBC_URL");
+    }
+
+    GitLabStandIn gitlab() {
+        return gitlab;
+    }
+
+    SlackStandIn slack() {
+        return slack;
+    }
+
+    Ports ports() {
+        return ports;
+    }
+
+    private ServiceProcess process(String service) {
+        return services.stream().filter(s -> s.name.equals(service)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no service " + service));
+    }
+
+    private static void requireEmbedded(Object part, String setting) {
+        if (part == null) {
+            throw new LocalStackException("the stack runs on an outside server (" + setting + "): it cannot restart it");
         }
     }
 

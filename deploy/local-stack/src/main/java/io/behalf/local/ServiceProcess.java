@@ -63,7 +63,7 @@ final class ServiceProcess {
     boolean awaitReady(Duration within) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + within.toNanos();
-        while (System.nanoTime() < deadline && process.isAlive()) {
+        do {
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
@@ -78,17 +78,27 @@ final class ServiceProcess {
                 return false;
             }
             try {
-                process.waitFor(500, TimeUnit.MILLISECONDS);
+                process.waitFor(Math.min(500, Math.max(0, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             }
-        }
+        } while (System.nanoTime() < deadline && process.isAlive());
         return false;
     }
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** SIGKILL: the JVM ends at once, as on a node failure or an OOM kill. */
+    void kill() {
+        process.destroyForcibly();
+        try {
+            process.waitFor(15, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Asks the service to stop (SIGTERM: Quarkus shuts down gracefully) without waiting. */

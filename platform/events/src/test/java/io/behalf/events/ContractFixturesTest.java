@@ -83,6 +83,19 @@ class ContractFixturesTest {
     }
 
     @Test
+    void thePartitionKeyIsTheTicketTheAccountOrTheImpersonatedUser() {
+        assertThat(EventType.TICKET_OPENED.partitionKey(EventFixtures.payload(EventType.TICKET_OPENED))).contains("ZD-1001");
+        assertThat(EventType.CONSENT_GRANTED.partitionKey(EventFixtures.payload(EventType.CONSENT_GRANTED)))
+                .contains(EventFixtures.<io.behalf.events.consent.ConsentGranted>payload(EventType.CONSENT_GRANTED).ticketId());
+        var requested = EventFixtures.<io.behalf.events.emailrelease.EmailReleaseRequested>payload(EventType.EMAIL_RELEASE_REQUESTED);
+        assertThat(EventType.EMAIL_RELEASE_REQUESTED.partitionKey(requested)).contains(requested.accountId());
+        var started = EventFixtures.<io.behalf.events.impersonation.ImpersonationStarted>payload(EventType.IMPERSONATION_STARTED);
+        assertThat(EventType.IMPERSONATION_STARTED.partitionKey(started)).contains(started.user().userId());
+        // a stopped impersonation names only the impersonation: its key cannot be checked from the payload
+        assertThat(EventType.IMPERSONATION_STOPPED.partitionKey(EventFixtures.payload(EventType.IMPERSONATION_STOPPED))).isEmpty();
+    }
+
+    @Test
     void missingNestedFieldIsNamedWithItsPath() throws Exception {
         ObjectNode fixture = (ObjectNode) EventJson.MAPPER.readTree(EventFixtures.json(EventType.TICKET_OPENED));
         ((ObjectNode) fixture.get("requester")).remove("userId");

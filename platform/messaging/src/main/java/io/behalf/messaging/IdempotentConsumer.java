@@ -19,7 +19,8 @@ import org.jboss.logging.Logger;
  * <p>
  * A bad record ({@link InvalidEventException}) is rethrown at once: the channel's dead-letter strategy sends it
  * to {@code <service>.dead-letters} with the reason. Any other failure (database down, a SaaS call failing) is
- * retried with backoff, and after the last attempt it too becomes a dead letter rather than stop the partition.
+ * retried with backoff, and after the last attempt it too becomes a dead letter rather than stop the partition;
+ * only an unreachable database is waited for without limit, since no record could be stored meanwhile.
  */
 @ApplicationScoped
 public class IdempotentConsumer {
@@ -59,6 +60,14 @@ public class IdempotentConsumer {
             } catch (InvalidEventException e) {
                 throw deadLetter(consumer, record, e);
             } catch (RuntimeException e) {
+                if (DatabaseUnavailable.isCauseOf(e)) {
+                    // nothing of this partition can be stored until the database is back: wait for it, do not
+                    // dead-letter a good record; the attempts are not spent on it
+                    LOG.warnf("database unavailable while processing %s, waiting: %s", event.id(), e.getMessage());
+                    attempt--;
+                    pause(backoff.multipliedBy(4));
+                    continue;
+                }
                 if (attempt >= maxAttempts) {
                     LOG.errorf("giving up on %s after %d attempts: %s", event.id(), attempt, e);
                     throw deadLetter(consumer, record, e);

@@ -17,7 +17,17 @@ import org.apache.kafka.common.header.Header;
 public record InboundEvent(String id, String type, String source, String subject, Instant time, String topic,
         int partition, long offset, String key, String data) {
 
+    /** Larger values are dead letters: no payload of DESIGN.md comes near it, and the HTTP receivers refuse as much. */
+    public static final int MAX_VALUE_BYTES = 1024 * 1024;
+
     public static InboundEvent from(ConsumerRecord<String, String> record) {
+        if (record.serializedValueSize() > MAX_VALUE_BYTES) {
+            throw new InvalidEventException("value of " + record.serializedValueSize() + " bytes is over the limit of "
+                    + MAX_VALUE_BYTES + " bytes");
+        }
+        if (record.headers().lastHeader(Utf8CheckingDeserializer.INVALID_UTF8) != null) {
+            throw new InvalidEventException("value is not valid UTF-8");
+        }
         String specVersion = header(record, "ce_specversion");
         if (!"1.0".equals(specVersion)) {
             throw new InvalidEventException(specVersion == null ? "missing CloudEvents header ce_specversion"
@@ -59,7 +69,15 @@ public record InboundEvent(String id, String type, String source, String subject
         if (!eventType.topic().equals(topic)) {
             throw new InvalidEventException("event type " + type + " does not belong on topic " + topic);
         }
-        return (T) EventJson.read(eventType, data);
+        T payload = (T) EventJson.read(eventType, data);
+        // a record on the wrong partition would be processed out of order with the rest of its ticket or account
+        eventType.partitionKey(payload).ifPresent(expected -> {
+            if (!expected.equals(key)) {
+                throw new InvalidEventException(key == null ? "record has no key; expected " + expected
+                        : "record key '" + key + "' does not match the event's partition key '" + expected + "'");
+            }
+        });
+        return payload;
     }
 
     private static String required(ConsumerRecord<String, String> record, String name) {

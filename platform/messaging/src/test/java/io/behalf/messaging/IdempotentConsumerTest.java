@@ -83,6 +83,35 @@ class IdempotentConsumerTest {
     }
 
     @Test
+    void recordsWithTheWrongKeyTooLargeOrNotUtf8AreDeadLetteredAndThePartitionGoesOn() {
+        String ticket = "T-" + UUID.randomUUID();
+        try (var deadLetters = TestKafka.fromNow(DEAD_LETTERS)) {
+            var headers = TestKafka.cloudEventHeaders(UUID.randomUUID().toString(), EventType.TICKET_SOLVED.type(), "/t");
+            TestKafka.sendRaw(Topics.TICKET_EVENTS, ticket, solved("another-ticket"), headers);
+            TestKafka.sendRaw(Topics.TICKET_EVENTS, ticket, solved(ticket).replace("}", ",\"padding\":\""
+                    + "x".repeat(InboundEvent.MAX_VALUE_BYTES) + "\"}"), headers);
+            byte[] json = solved(ticket).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            byte[] broken = java.util.Arrays.copyOf(json, json.length + 1);
+            broken[json.length - 3] = (byte) 0xC3; // a lead byte inside the text, not followed by a continuation
+            broken[json.length - 2] = (byte) 0x28;
+            broken[json.length - 1] = '"';
+            broken[json.length] = '}';
+            TestKafka.sendRaw(Topics.TICKET_EVENTS, ticket, broken, headers);
+            String good = TestKafka.send(EventType.TICKET_SOLVED, ticket, solved(ticket));
+
+            List<ConsumerRecord<String, String>> dead = deadLetters.awaitAll(r -> ticket.equals(r.key()), 3,
+                    Duration.ofSeconds(30));
+            assertThat(dead.stream().map(r -> TestKafka.header(r, "dead-letter-reason")).toList()).containsExactly(
+                    "record key '" + ticket + "' does not match the event's partition key 'another-ticket'",
+                    "value of " + dead.get(1).serializedValueSize() + " bytes is over the limit of "
+                            + InboundEvent.MAX_VALUE_BYTES + " bytes",
+                    "value is not valid UTF-8");
+            assertThat(dead.get(1).serializedValueSize()).isGreaterThan(InboundEvent.MAX_VALUE_BYTES);
+            await().atMost(Duration.ofSeconds(30)).until(() -> effects(good) == 1);
+        }
+    }
+
+    @Test
     void aFailingEffectIsRetriedThenDeadLetteredWithoutAnEffect() {
         // a NUL in the ticket id is valid JSON, but PostgreSQL refuses it in text on every attempt
         String ticket = "T-" + UUID.randomUUID();

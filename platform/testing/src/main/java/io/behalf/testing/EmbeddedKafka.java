@@ -31,6 +31,11 @@ import org.apache.kafka.common.utils.Time;
 public final class EmbeddedKafka implements AutoCloseable {
 
     public static final int LOCAL_PARTITIONS = 6;
+    /**
+     * As in production (deploy/kubernetes/kafka-topics.yaml): a topic takes records larger than any consumer
+     * accepts, so an oversized record is dead-lettered with its reason, and the dead-letter topic takes it too.
+     */
+    public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
@@ -126,7 +131,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public static void createTopics(String bootstrapServers, Collection<String> topics, int partitions) {
         try (Admin admin = admin(bootstrapServers)) {
-            List<NewTopic> newTopics = topics.stream().map(t -> new NewTopic(t, partitions, (short) 1)).toList();
+            List<NewTopic> newTopics = topics.stream().map(t -> new NewTopic(t, partitions, (short) 1)
+                    .configs(Map.of("max.message.bytes", String.valueOf(MAX_MESSAGE_BYTES)))).toList();
             admin.createTopics(newTopics).values().values().forEach(future -> {
                 try {
                     future.get(60, TimeUnit.SECONDS);

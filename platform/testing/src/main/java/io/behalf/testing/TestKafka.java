@@ -60,6 +60,11 @@ public final class TestKafka {
     }
 
     public static void sendRaw(String topic, String key, String value, List<Header> headers) {
+        sendRaw(topic, key, value == null ? null : value.getBytes(StandardCharsets.UTF_8), headers);
+    }
+
+    /** Sends exactly these bytes: a value that is not UTF-8 or bigger than a consumer takes. */
+    public static void sendRaw(String topic, String key, byte[] value, List<Header> headers) {
         try {
             producer().send(new ProducerRecord<>(topic, null, key, value, headers)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -67,14 +72,15 @@ public final class TestKafka {
         }
     }
 
-    private static KafkaProducer<String, String> producer;
+    private static KafkaProducer<String, byte[]> producer;
 
     /** One producer for the test JVM: opening one per record costs a connection and metadata round trips. */
-    private static synchronized KafkaProducer<String, String> producer() {
+    private static synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
             producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BehalfTestInfrastructure.bootstrapServers(),
-                    ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
+                    ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.MAX_REQUEST_SIZE_CONFIG, EmbeddedKafka.MAX_MESSAGE_BYTES),
+                    new StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer());
             Runtime.getRuntime().addShutdownHook(new Thread(() -> producer.close(Duration.ofSeconds(5)), "test-kafka-producer-close"));
         }
         return producer;

@@ -18,6 +18,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /** Every error a service returns is an RFC 7807 problem body; nothing leaks a stack trace. */
 public class ProblemMappers {
 
+
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
     @ServerExceptionMapper
@@ -86,6 +87,13 @@ public class ProblemMappers {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(RuntimeException e) {
+        if (io.behalf.messaging.DatabaseUnavailable.isCauseOf(e)) {
+            // the caller may retry: nothing was stored, and the database is usually back within seconds
+            LOG.warnf("database unavailable: %s", e.getMessage());
+            return Response.fromResponse(Problem.of(Response.Status.SERVICE_UNAVAILABLE,
+                    "the database is unavailable; nothing was changed, try again shortly").toResponse())
+                    .header(HttpHeaders.RETRY_AFTER, "5").build();
+        }
         LOG.error("unexpected error", e);
         return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "unexpected error; see the service log").toResponse();
     }
