@@ -47,7 +47,7 @@ final class FaultSuite {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     record Plan(int killsPerService, int poison, Duration every, Duration window) {
-        static final Plan REDUCED = new Plan(1, 100, Duration.ofMillis(700), Duration.ofSeconds(4));
+        static final Plan REDUCED = new Plan(1, 100, Duration.ofSeconds(1), Duration.ofSeconds(4));
         static final Plan FULL = new Plan(10, 1000, Duration.ofMillis(500), Duration.ofSeconds(5));
     }
 
