@@ -225,10 +225,6 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    synchronized boolean isReady(String service) {
-        return process(service).awaitReady(Duration.ZERO);
-    }
-
     /** Stops the embedded broker, keeping its data directory (only when the stack started one). */
     synchronized void stopKafka() {
         requireEmbedded(kafka, "KAFKA_BOOTSTRAP_SERVERS");
@@ -250,11 +246,6 @@ public final class LocalStack implements AutoCloseable {
     synchronized void startPostgres() {
         requireEmbedded(postgres, "BEHALF_JDBC_URL");
         postgres = EmbeddedPostgresServer.start(local.resolve("postgres"), ports.postgres(), false);
-    }
-
-    /** The JDBC URL of a service's own database, for checks that read what a service stored. */
-    String jdbcUrl(String service) {
-        return environments.get(service).get("QUARKUS_DATASOURCE_JDBC_URL");
     }
 
     GitLabStandIn gitlab() {

@@ -6,7 +6,6 @@ import io.behalf.events.EventFixtures;
 import io.behalf.events.EventType;
 import io.behalf.events.Topics;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -29,6 +27,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class Poison implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    static final String SOURCE = "/fault-suite/poison";
 
     enum Kind { NOT_JSON, MISSING_FIELD, UNKNOWN_TYPE, WRONG_KEY, INVALID_UTF8, TWO_MEGABYTES }
 
@@ -147,8 +146,7 @@ final class Poison implements AutoCloseable {
     }
 
     private RecordMetadata send(String topic, int partition, String key, byte[] value, String type, String ceId) {
-        List<Header> headers = List.of(h("ce_specversion", "1.0"), h("ce_id", ceId), h("ce_source", "/fault-suite/poison"),
-                h("ce_type", type), h("ce_time", Instant.now().toString()), h("content-type", "application/json"));
+        List<Header> headers = io.behalf.testing.TestKafka.cloudEventHeaders(ceId, type, SOURCE);
         try {
             return producer.send(new ProducerRecord<>(topic, partition, key, value, headers)).get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
@@ -179,10 +177,6 @@ final class Poison implements AutoCloseable {
 
     private static byte[] bytes(ObjectNode node) {
         return node.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static Header h(String name, String value) {
-        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
     @Override

@@ -63,7 +63,7 @@ final class ServiceProcess {
     boolean awaitReady(Duration within) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + within.toNanos();
-        do {
+        while (System.nanoTime() < deadline && process.isAlive()) {
             try {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build(),
@@ -78,12 +78,12 @@ final class ServiceProcess {
                 return false;
             }
             try {
-                process.waitFor(Math.min(500, Math.max(0, (deadline - System.nanoTime()) / 1_000_000)), TimeUnit.MILLISECONDS);
+                process.waitFor(500, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
             }
-        } while (System.nanoTime() < deadline && process.isAlive());
+        }
         return false;
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.behalf.events.EventType;
 import io.behalf.events.Topics;
+import io.behalf.testing.TestKafka;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,7 +27,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -198,9 +198,8 @@ final class Traffic implements AutoCloseable {
     }
 
     private void ticket(Round r, EventType type, String json) {
-        List<Header> headers = List.of(h("ce_specversion", "1.0"), h("ce_id", UUID.randomUUID().toString()),
-                h("ce_source", "https://fault-suite.zendesk.com"), h("ce_type", type.type()),
-                h("ce_time", Instant.now().toString()), h("content-type", "application/json"));
+        List<Header> headers = TestKafka.cloudEventHeaders(UUID.randomUUID().toString(), type.type(),
+                "https://fault-suite.zendesk.com");
         try {
             producer.send(new ProducerRecord<>(Topics.TICKET_EVENTS, null, r.ticketId, json, headers))
                     .get(STEP_WITHIN.toSeconds(), TimeUnit.SECONDS);
@@ -321,10 +320,6 @@ final class Traffic implements AutoCloseable {
         } catch (IOException e) {
             return JSON.createObjectNode();
         }
-    }
-
-    private static Header h(String name, String value) {
-        return new RecordHeader(name, value.getBytes(StandardCharsets.UTF_8));
     }
 
     static void sleep(Duration d) {

@@ -29,9 +29,12 @@ final class Wire implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int KEPT_VALUE = 64 * 1024;
 
-    /** One record seen; {@code json} is null when the value was not JSON or too big to keep. */
+    /**
+     * One record seen; {@code value} (its exact bytes) is null when it was too big to keep, {@code json} also when
+     * it was not JSON.
+     */
     record Seen(String topic, int partition, long offset, String key, Map<String, String> headers, int size,
-            JsonNode json, long seenAtNanos) {
+            byte[] value, JsonNode json) {
 
         String header(String name) {
             return headers.get(name);
@@ -97,7 +100,8 @@ final class Wire implements AutoCloseable {
                             // poison is seen too: it is kept as a record without JSON
                         }
                     }
-                    Seen s = new Seen(r.topic(), r.partition(), r.offset(), r.key(), headers, size, json, System.nanoTime());
+                    Seen s = new Seen(r.topic(), r.partition(), r.offset(), r.key(), headers, size,
+                            size <= KEPT_VALUE ? r.value() : null, json);
                     synchronized (this) {
                         seen.add(s);
                         notifyAll();
