@@ -1,0 +1,96 @@
+package io.behalf.bench;
+
+import io.behalf.local.BenchStack;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * {@code ./behalf bench [--quick]}: starts the whole system on fresh data and free ports, runs every benchmark
+ * against it, each beside its raw ceiling, and writes {@code bench/results/} (full) or
+ * {@code bench/target/quick-results/} (quick): {@code results.md}, PNG charts and {@code results.csv}.
+ */
+public final class Bench {
+
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    private Bench() {
+    }
+
+    static void log(String format, Object... args) {
+        System.out.println(LocalTime.now(ZoneOffset.UTC).format(CLOCK) + " bench: " + String.format(format, args));
+    }
+
+    public static void main(String[] args) throws Exception {
+        io.behalf.testing.QuietLogs.apply();
+        Path root = Path.of(System.getProperty("behalf.root", ".")).toAbsolutePath().normalize();
+        boolean quick = java.util.List.of(args).contains("--quick");
+        Plan plan = quick ? Plan.quick() : Plan.full();
+        Path results = quick ? root.resolve("bench/target/quick-results") : root.resolve("bench/results");
+        Path data = root.resolve("bench/target/bench-data");
+        deleteTree(data);
+        deleteTree(results);
+        Files.createDirectories(data);
+        Report report = new Report(results);
+        long started = System.nanoTime();
+        Path logFile = root.resolve("bench/target/bench-stack.log");
+        log("plan %s; service and broker output goes to %s", plan.name(), root.relativize(logFile));
+        try (PrintStream stackLog = new PrintStream(new FileOutputStream(logFile.toFile()), true);
+                BenchStack stack = new BenchStack(root, data, stackLog)) {
+            stack.startInfrastructure(PipelineBench.accountsNeeded(plan));
+            stack.setEnv(BenchStack.CONSENT, "BEHALF_BENCH_BARE_ENDPOINT", "true");
+            for (String service : stack.serviceNames()) {
+                stack.start(service);
+            }
+            for (String service : stack.serviceNames()) {
+                if (!stack.awaitReady(service, Duration.ofSeconds(180))) {
+                    throw new IllegalStateException(service + " did not become ready: see " + logFile);
+                }
+            }
+            log("the system is up");
+            try (BenchKafka kafka = new BenchKafka(stack.bootstrapServers())) {
+                Tickets tickets = new Tickets(kafka, new Http(stack.port(BenchStack.CONSENT),
+                        stack.token("bench-engineer", "support-engineer")));
+                AuditIngestBench ingest = new AuditIngestBench(stack, kafka, plan, report);
+                ingest.run();
+                ConsentLatencyBench latency = new ConsentLatencyBench(kafka, tickets, plan, report);
+                latency.run();
+                new CheckEndpointBench(stack, plan, report, latency.grantedStory()).run();
+                new PipelineBench(stack, kafka, tickets, plan, report).run();
+                StartupBench startup = new StartupBench(stack, plan, report);
+                startup.recordRssAfterLoad();
+                startup.run();
+                new GrowthBench(stack, ingest, plan, report).run();
+            }
+        } finally {
+            long seconds = (System.nanoTime() - started) / 1_000_000_000L;
+            report.about("## Benchmark results (" + plan.name() + " run)");
+            report.about("");
+            report.about("Run " + Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + " on "
+                    + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
+                    + ", in " + seconds / 60 + " min " + seconds % 60 + " s; the suite, the broker and the load "
+                    + "clients share those cores with the services. Ratios are measured side by side in this run; "
+                    + "absolute numbers are context. Each repeated figure: median (min–max, CV across repetitions).");
+            report.write();
+            log("results written to %s (%d s)", root.relativize(results), seconds);
+        }
+        System.exit(0);
+    }
+
+    private static void deleteTree(Path dir) throws java.io.IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}
