@@ -29,10 +29,25 @@ public final class Bench {
         System.out.println(LocalTime.now(ZoneOffset.UTC).format(CLOCK) + " bench: " + String.format(format, args));
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            run(args);
+            System.exit(0);
+        } catch (Exception e) {
+            // the broker's threads would keep the JVM alive: a failed run must end
+            e.printStackTrace();
+            System.exit(1);
+        }
+    }
+
+    private static void run(String[] args) throws Exception {
         io.behalf.testing.QuietLogs.apply();
         Path root = Path.of(System.getProperty("behalf.root", ".")).toAbsolutePath().normalize();
         boolean quick = java.util.List.of(args).contains("--quick");
+        // --only=ingest,latency,check,pipelines,startup,growth runs a part (for profiling; its table is partial)
+        java.util.Set<String> only = java.util.Arrays.stream(args).filter(a -> a.startsWith("--only="))
+                .flatMap(a -> java.util.Arrays.stream(a.substring(7).split(","))).collect(java.util.stream.Collectors.toSet());
+        java.util.function.Predicate<String> runs = name -> only.isEmpty() || only.contains(name);
         Plan plan = quick ? Plan.quick() : Plan.full();
         Path results = quick ? root.resolve("bench/target/quick-results") : root.resolve("bench/results");
         Path data = root.resolve("bench/target/bench-data");
@@ -47,6 +62,12 @@ public final class Bench {
                 BenchStack stack = new BenchStack(root, data, stackLog)) {
             stack.startInfrastructure(PipelineBench.accountsNeeded(plan));
             stack.setEnv(BenchStack.CONSENT, "BEHALF_BENCH_BARE_ENDPOINT", "true");
+            String jfr = System.getenv("BENCH_JFR");
+            if (jfr != null) {
+                // profiling a run: the service records a flight recording, written when it stops
+                stack.setEnv(jfr, "JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
+                        + root.resolve("bench/target/" + jfr + ".jfr"));
+            }
             for (String service : stack.serviceNames()) {
                 stack.start(service);
             }
@@ -60,15 +81,28 @@ public final class Bench {
                 Tickets tickets = new Tickets(kafka, new Http(stack.port(BenchStack.CONSENT),
                         stack.token("bench-engineer", "support-engineer")));
                 AuditIngestBench ingest = new AuditIngestBench(stack, kafka, plan, report);
-                ingest.run();
+                if (runs.test("ingest")) {
+                    ingest.run();
+                }
                 ConsentLatencyBench latency = new ConsentLatencyBench(kafka, tickets, plan, report);
-                latency.run();
-                new CheckEndpointBench(stack, plan, report, latency.grantedStory()).run();
-                new PipelineBench(stack, kafka, tickets, plan, report).run();
+                if (runs.test("latency")) {
+                    latency.run();
+                }
+                if (runs.test("check")) {
+                    new CheckEndpointBench(stack, plan, report, latency.grantedStory() != null ? latency.grantedStory()
+                            : latency.grantOne()).run();
+                }
+                if (runs.test("pipelines")) {
+                    new PipelineBench(stack, kafka, tickets, plan, report).run();
+                }
                 StartupBench startup = new StartupBench(stack, plan, report);
-                startup.recordRssAfterLoad();
-                startup.run();
-                new GrowthBench(stack, ingest, plan, report).run();
+                if (runs.test("startup")) {
+                    startup.recordRssAfterLoad();
+                    startup.run();
+                }
+                if (runs.test("growth")) {
+                    new GrowthBench(stack, ingest, plan, report).run();
+                }
             }
         } finally {
             long seconds = (System.nanoTime() - started) / 1_000_000_000L;
@@ -82,7 +116,6 @@ public final class Bench {
             report.write();
             log("results written to %s (%d s)", root.relativize(results), seconds);
         }
-        System.exit(0);
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {

@@ -124,6 +124,23 @@ public final class BenchStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Moves a stopped service's consumer group past everything on {@code topic}: records a benchmark put there for
+     * another service are not this one's work, and draining them would load the next benchmark.
+     */
+    public void skipToEnd(String group, String topic) throws Exception {
+        try (org.apache.kafka.clients.admin.Admin admin = EmbeddedKafka.admin(bootstrap)) {
+            var partitions = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
+                    org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> ends = new HashMap<>();
+            admin.listOffsets(latest).all().get().forEach((tp, info) ->
+                    ends.put(tp, new org.apache.kafka.clients.consumer.OffsetAndMetadata(info.offset())));
+            admin.alterConsumerGroupOffsets(group, ends).all().get();
+        }
+    }
+
     public long pid(String service) {
         return services.get(service).pid();
     }
