@@ -60,18 +60,26 @@ public final class Bench {
         log("plan %s; service and broker output goes to %s", plan.name(), root.relativize(logFile));
         try (PrintStream stackLog = new PrintStream(new FileOutputStream(logFile.toFile()), true);
                 BenchStack stack = new BenchStack(root, data, stackLog)) {
+            // Ctrl-C stops the services' JVMs too, not only this one
+            Thread stopper = new Thread(stack::close, "bench-stop");
+            Runtime.getRuntime().addShutdownHook(stopper);
             stack.startInfrastructure(PipelineBench.accountsNeeded(plan));
             stack.setEnv(BenchStack.CONSENT, "BEHALF_BENCH_BARE_ENDPOINT", "true");
+            String extra = System.getenv("BENCH_JAVA_TOOL_OPTIONS");
+            if (extra != null) {
+                // trying JVM options before they go into the launcher
+                stack.serviceNames().forEach(service -> stack.setEnv(service, "JAVA_TOOL_OPTIONS", extra));
+                stack.serviceNames().forEach(service -> stack.setEnv(service, "MALLOC_ARENA_MAX", "2"));
+            }
             String jfr = System.getenv("BENCH_JFR");
             if (jfr != null) {
                 // profiling a run: the service records a flight recording, written when it stops
                 stack.setEnv(jfr, "JAVA_TOOL_OPTIONS", "-XX:StartFlightRecording=settings=profile,dumponexit=true,filename="
                         + root.resolve("bench/target/" + jfr + ".jfr"));
             }
+            // one after the other: four JVMs starting at once on 2 cores time out on their first connections
             for (String service : stack.serviceNames()) {
                 stack.start(service);
-            }
-            for (String service : stack.serviceNames()) {
                 if (!stack.awaitReady(service, Duration.ofSeconds(180))) {
                     throw new IllegalStateException(service + " did not become ready: see " + logFile);
                 }

@@ -43,9 +43,18 @@ public record Spread(List<Double> values) {
     /** "median (min–max, CV x%)", the way every table cell shows a repeated figure. */
     public String describe(String format) {
         if (values.size() == 1) {
-            return String.format(format, median());
+            return show(format, median());
         }
-        return String.format(format + " (%s–%s, CV %.1f%%)", median(), String.format(format, min()),
-                String.format(format, max()), cv());
+        if (max() >= NEVER) {
+            return show(format, median()) + " (" + show(format, min()) + "–" + show(format, max()) + ")";
+        }
+        return String.format("%s (%s–%s, CV %.1f%%)", show(format, median()), show(format, min()), show(format, max()), cv());
+    }
+
+    /** Latencies of events whose outcome never came are this large; they print as such, not as a number. */
+    public static final double NEVER = 1e12;
+
+    private static String show(String format, double value) {
+        return value >= NEVER ? "never" : String.format(format, value);
     }
 }

@@ -90,6 +90,11 @@ public final class BenchStack implements AutoCloseable {
 
     /** Starts one service's JVM; returns at once (see {@link #awaitReady}). */
     public void start(String service) {
+        start(service, Map.of());
+    }
+
+    /** Starts one service's JVM with environment added for this start only (e.g. JVM options to compare). */
+    public void start(String service, Map<String, String> thisStart) {
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         env.put("QUARKUS_DATASOURCE_JDBC_URL", databases.get(service));
@@ -109,6 +114,7 @@ public final class BenchStack implements AutoCloseable {
         env.put("BEHALF_AUDIT_CHECKPOINT_PRIVATE_KEY", keys.checkpointPrivateKey);
         env.put("BEHALF_AUDIT_CHECKPOINT_PUBLIC_KEY", keys.checkpointPublicKey);
         env.putAll(extraEnv.getOrDefault(service, Map.of()));
+        env.putAll(thisStart);
         Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
         services.put(service, ServiceProcess.start(service, ports.services().get(service), jar, env, log));
     }
@@ -170,7 +176,7 @@ public final class BenchStack implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
         new ArrayList<>(services.values()).forEach(ServiceProcess::signal);
         new ArrayList<>(services.keySet()).forEach(this::stop);
         List<AutoCloseable> reversed = new ArrayList<>(infrastructure);
@@ -182,5 +188,6 @@ public final class BenchStack implements AutoCloseable {
                 // keep stopping the rest
             }
         }
+        infrastructure.clear();
     }
 }
