@@ -49,7 +49,9 @@ public final class Bench {
                 .flatMap(a -> java.util.Arrays.stream(a.substring(7).split(","))).collect(java.util.stream.Collectors.toSet());
         java.util.function.Predicate<String> runs = name -> only.isEmpty() || only.contains(name);
         Plan plan = quick ? Plan.quick() : Plan.full();
-        Path results = quick ? root.resolve("bench/target/quick-results") : root.resolve("bench/results");
+        // only a complete full run replaces bench/results, the figures the README shows
+        Path results = quick ? root.resolve("bench/target/quick-results")
+                : only.isEmpty() ? root.resolve("bench/results") : root.resolve("bench/target/partial-results");
         Path data = root.resolve("bench/target/bench-data");
         deleteTree(data);
         deleteTree(results);

@@ -147,6 +147,16 @@ public final class BenchStack implements AutoCloseable {
         }
     }
 
+    /** Drops and recreates a stopped service's database: its next start migrates an empty one. */
+    public void resetDatabase(String service) throws java.sql.SQLException {
+        String db = service.replace('-', '_');
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(serverJdbc, EmbeddedPostgresServer.USER,
+                EmbeddedPostgresServer.PASSWORD); java.sql.Statement s = c.createStatement()) {
+            s.execute("drop database if exists " + db + " with (force)");
+        }
+        EmbeddedPostgresServer.createDatabase(serverJdbc, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD, db);
+    }
+
     public long pid(String service) {
         return services.get(service).pid();
     }
