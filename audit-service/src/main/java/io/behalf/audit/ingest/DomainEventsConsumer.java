@@ -122,9 +122,8 @@ public class DomainEventsConsumer {
         if (fresh.isEmpty()) {
             return 0;
         }
-        for (ChainAppender.Appended a : appender.append(fresh)) {
-            outbox.publish(EventType.AUDIT_RECORD, a.key(), a.record().subject(), a.record());
-        }
+        outbox.publishAll(EventType.AUDIT_RECORD, appender.append(fresh).stream()
+                .map(a -> new Outbox.Pending(a.key(), a.record().subject(), a.record())).toList());
         return fresh.size();
     }
 

@@ -78,7 +78,8 @@ final class GitLabStandIn extends StandInServer {
         members.put("acme", acme);
     }
 
-    private void user(User user, String plan) {
+    /** Adds an account (the benchmarks add many inactive ones); call before the services start. */
+    synchronized void user(User user, String plan) {
         users.put(user.id, user);
         plans.put(user.namespaceId, plan);
     }

@@ -101,6 +101,11 @@ final class ServiceProcess {
         }
     }
 
+    /** The JVM's process id, for reading its memory from /proc. */
+    long pid() {
+        return process.pid();
+    }
+
     /** Asks the service to stop (SIGTERM: Quarkus shuts down gracefully) without waiting. */
     void signal() {
         process.destroy();

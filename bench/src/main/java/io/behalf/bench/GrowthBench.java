@@ -1,0 +1,125 @@
+package io.behalf.bench;
+
+import io.behalf.local.BenchStack;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/**
+ * Cost against size: at each stored size, the time per ingested event (a backlog through the running service, as
+ * in the ingest benchmark) and the latency of one keyset page ({@code GET /audit/records?after=&limit=100}) at
+ * the start of the log and at its end, so a query that slows down with depth shows.
+ */
+final class GrowthBench {
+
+    private final BenchStack stack;
+    private final AuditIngestBench ingest;
+    private final Plan plan;
+    private final Report report;
+
+    GrowthBench(BenchStack stack, AuditIngestBench ingest, Plan plan, Report report) {
+        this.stack = stack;
+        this.ingest = ingest;
+        this.plan = plan;
+        this.report = report;
+    }
+
+    void run() throws Exception {
+        List<List<String>> rows = new ArrayList<>();
+        List<Double> sizes = new ArrayList<>();
+        List<Double> perEvent = new ArrayList<>();
+        List<Double> shallow = new ArrayList<>();
+        List<Double> deep = new ArrayList<>();
+        Http auditor = new Http(stack.port(BenchStack.AUDIT), stack.token("bench-auditor", "auditor"));
+        // the sizes are totals: the log starts empty here, not with what the benchmarks before left in it
+        stack.stop(BenchStack.AUDIT);
+        stack.resetDatabase(BenchStack.AUDIT);
+        stack.start(BenchStack.AUDIT);
+        if (!stack.awaitReady(BenchStack.AUDIT, Duration.ofSeconds(180))) {
+            throw new IllegalStateException("audit-service did not start on an empty database");
+        }
+        try (Connection db = AuditIngestBench.connect(stack)) {
+            for (int size : plan.growthSizes()) {
+                stack.stop(BenchStack.AUDIT);
+                long t0 = System.nanoTime();
+                long added = AuditPreload.growTo(db, size);
+                Bench.log("growth: %d rows added by COPY in %.1f s", added, (System.nanoTime() - t0) / 1e9);
+                try (var s = db.createStatement()) {
+                    s.execute("analyze audit_record");
+                }
+                stack.start(BenchStack.AUDIT);
+                if (!stack.awaitReady(BenchStack.AUDIT, Duration.ofSeconds(120))) {
+                    throw new IllegalStateException("audit-service did not restart");
+                }
+                // one warm-up backlog so the JIT and the connection pool are in the same state at every size
+                long head = AuditIngestBench.head(db);
+                ingest.produce(plan.growthIngest() / 4, "GW" + size);
+                AuditIngestBench.awaitIngest(db, head, plan.growthIngest() / 4, Duration.ofMinutes(5));
+                head = AuditIngestBench.head(db);
+                ingest.produce(plan.growthIngest(), "G" + size);
+                double rate = AuditIngestBench.awaitIngest(db, head, plan.growthIngest(), Duration.ofMinutes(5));
+                long end = AuditIngestBench.head(db);
+                List<Double> first = query(auditor, 0);
+                List<Double> last = query(auditor, end - 150);
+                Spread f = Spread.of(first);
+                Spread l = Spread.of(last);
+                Bench.log("growth %d: %.1f µs/event, page at start %.2f ms, at end %.2f ms", size, 1e6 / rate,
+                        f.median(), l.median());
+                rows.add(List.of(String.format("%,d", end), String.format("%.0f", 1e6 / rate),
+                        String.format("%.2f", f.median()), String.format("%.2f", Samples.percentile(sorted(first), 95)),
+                        String.format("%.2f", l.median()), String.format("%.2f", Samples.percentile(sorted(last), 95))));
+                sizes.add((double) end);
+                perEvent.add(1e6 / rate);
+                shallow.add(f.median());
+                deep.add(l.median());
+            }
+        }
+        double flatness = perEvent.get(perEvent.size() - 1) / perEvent.get(0);
+        double depth = deep.get(deep.size() - 1) / shallow.get(shallow.size() - 1);
+        report.target("Ingest time per event, largest ÷ smallest size", String.format("%.2f", flatness),
+                "flat (≤ 1.25)", flatness <= 1.25);
+        report.target("Keyset page at the end ÷ at the start, largest size", String.format("%.2f", depth),
+                "no slow-down (≤ 1.25)", depth <= 1.25);
+        List<String> charts = report.section("Growth: audit ingest and query cost by stored records",
+                "On a log emptied first, rows preloaded with COPY as valid chain links; then " + plan.growthIngest() + " events ingested "
+                        + "through the service (after a warm-up of a quarter of that), and " + plan.queryRepetitions()
+                        + " sequential keyset pages of 100 at the start (after=0) and at the end of the log.",
+                List.of("stored records", "ingest µs/event", "page at start p50 ms", "p95 ms", "page at end p50 ms", "p95 ms"),
+                rows);
+        XYChart chart = new XYChartBuilder().width(700).height(400).title("Cost by stored records")
+                .xAxisTitle("stored records").yAxisTitle("µs per event / ms per page").build();
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
+        chart.addSeries("ingest µs/event", sizes, perEvent);
+        chart.addSeries("page at start ms", sizes, shallow);
+        chart.addSeries("page at end ms", sizes, deep);
+        report.chart(charts, chart, "growth");
+    }
+
+    private static List<Double> sorted(List<Double> values) {
+        List<Double> s = new ArrayList<>(values);
+        java.util.Collections.sort(s);
+        return s;
+    }
+
+    private List<Double> query(Http auditor, long after) throws Exception {
+        for (int i = 0; i < 20; i++) {
+            auditor.get("/audit/records?after=" + after + "&limit=100");
+        }
+        List<Double> ms = new ArrayList<>();
+        for (int i = 0; i < plan.queryRepetitions(); i++) {
+            long t0 = System.nanoTime();
+            HttpResponse<String> r = auditor.get("/audit/records?after=" + after + "&limit=100");
+            ms.add((System.nanoTime() - t0) / 1e6);
+            if (r.statusCode() != 200) {
+                throw new IllegalStateException("GET /audit/records answered " + r.statusCode() + ": " + r.body());
+            }
+        }
+        return ms;
+    }
+}
