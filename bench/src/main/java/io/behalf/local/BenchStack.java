@@ -67,9 +67,7 @@ public final class BenchStack implements AutoCloseable {
         }
         GitLabStandIn gitlab = new GitLabStandIn(ports.gitlab(), LocalStack.GITLAB_TOKEN, log);
         for (int i = 0; i < releaseAccounts; i++) {
-            String id = String.valueOf(RELEASE_ACCOUNTS + i);
-            gitlab.user(new GitLabStandIn.User(id, "bench-old-" + i, releaseEmail(i), true, false,
-                    String.valueOf(RELEASE_ACCOUNTS * 2 + i)), "premium");
+            gitlab.addInactiveAccount(String.valueOf(RELEASE_ACCOUNTS + i), "bench-old-" + i, releaseEmail(i), "premium");
         }
         infrastructure.add(gitlab);
         gitlabUrl = "http://127.0.0.1:" + gitlab.port() + "/api/v4";

@@ -78,8 +78,7 @@ final class GitLabStandIn extends StandInServer {
         members.put("acme", acme);
     }
 
-    /** Adds an account (the benchmarks add many inactive ones); call before the services start. */
-    synchronized void user(User user, String plan) {
+    private void user(User user, String plan) {
         users.put(user.id, user);
         plans.put(user.namespaceId, plan);
     }
