@@ -7,6 +7,7 @@ import io.behalf.audit.chain.NewRecord;
 import io.behalf.audit.checkpoint.CheckpointWriter;
 import io.behalf.events.EventType;
 import io.behalf.events.InvalidEventException;
+import io.behalf.messaging.DeadLetters;
 import io.behalf.messaging.InboundEvent;
 import io.behalf.messaging.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -74,7 +75,7 @@ public class DomainEventsConsumer {
             try {
                 valid.add(new Delivered(record, AuditEntries.from(InboundEvent.from(record), record)));
             } catch (InvalidEventException e) {
-                deadLetters.send(record, e);
+                deadLetters.send(Channels.DOMAIN_EVENTS, record, e);
             }
         }
         int stored = store(valid);
@@ -101,7 +102,7 @@ public class DomainEventsConsumer {
                 if (attempt >= maxAttempts) {
                     if (batch.size() == 1) {
                         LOG.errorf("giving up on %s after %d attempts: %s", batch.get(0).entry().eventId(), attempt, e);
-                        deadLetters.send(batch.get(0).record(), rootCause(e));
+                        deadLetters.send(Channels.DOMAIN_EVENTS, batch.get(0).record(), rootCause(e));
                         return 0;
                     }
                     LOG.warnf("batch of %d not stored after %d attempts, storing its records one by one: %s",

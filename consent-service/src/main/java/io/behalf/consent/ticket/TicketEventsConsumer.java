@@ -11,10 +11,14 @@ import io.behalf.messaging.InboundEvent;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Reads ticket.events; each record's effect and its ce_id are committed together. */
+/**
+ * Reads ticket.events a poll batch at a time; the batch's effects and its ce_ids are committed together (a
+ * comment's reply, its consent's grant and the grant's outbox event in one transaction with the others of the
+ * poll), so a burst of comments costs one commit, not one each.
+ */
 @ApplicationScoped
 public class TicketEventsConsumer {
 
@@ -30,8 +34,8 @@ public class TicketEventsConsumer {
 
     @Incoming(Channels.TICKET_EVENTS)
     @Blocking
-    public void onTicketEvent(ConsumerRecord<String, String> record) {
-        consumer.consume(Channels.TICKET_EVENTS, record, this::apply);
+    public void onTicketEvents(ConsumerRecords<String, String> records) {
+        consumer.consumeBatch(Channels.TICKET_EVENTS, records, this::apply);
     }
 
     void apply(InboundEvent event) {

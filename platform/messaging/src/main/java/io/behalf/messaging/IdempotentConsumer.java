@@ -5,10 +5,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,14 +36,16 @@ public class IdempotentConsumer {
 
     private final EntityManager em;
     private final MeterRegistry metrics;
+    private final DeadLetters deadLetters;
     private final int maxAttempts;
     private final Duration backoff;
 
-    public IdempotentConsumer(EntityManager em, MeterRegistry metrics,
+    public IdempotentConsumer(EntityManager em, MeterRegistry metrics, DeadLetters deadLetters,
             @ConfigProperty(name = "behalf.consumer.max-attempts", defaultValue = "5") int maxAttempts,
             @ConfigProperty(name = "behalf.consumer.backoff", defaultValue = "PT0.5S") Duration backoff) {
         this.em = em;
         this.metrics = metrics;
+        this.deadLetters = deadLetters;
         this.maxAttempts = maxAttempts;
         this.backoff = backoff;
     }
@@ -49,6 +58,15 @@ public class IdempotentConsumer {
         } catch (InvalidEventException e) {
             throw deadLetter(consumer, record, e);
         }
+        try {
+            apply(consumer, event, effect);
+        } catch (RuntimeException e) {
+            throw deadLetter(consumer, record, e);
+        }
+    }
+
+    /** The record's effect in its own transaction, retried; throws what should make it a dead letter. */
+    private void apply(String consumer, InboundEvent event, Consumer<InboundEvent> effect) {
         for (int attempt = 1;; attempt++) {
             try {
                 QuarkusTransaction.requiringNew().run(() -> {
@@ -58,7 +76,7 @@ public class IdempotentConsumer {
                 });
                 return;
             } catch (InvalidEventException e) {
-                throw deadLetter(consumer, record, e);
+                throw e;
             } catch (RuntimeException e) {
                 if (DatabaseUnavailable.isCauseOf(e)) {
                     // nothing of this partition can be stored until the database is back: wait for it, do not
@@ -70,12 +88,85 @@ public class IdempotentConsumer {
                 }
                 if (attempt >= maxAttempts) {
                     LOG.errorf("giving up on %s after %d attempts: %s", event.id(), attempt, e);
-                    throw deadLetter(consumer, record, e);
+                    throw e;
                 }
                 LOG.warnf("attempt %d for %s failed, retrying: %s", attempt, event.id(), e.toString());
                 pause(backoff.multipliedBy(attempt));
             }
         }
+    }
+
+    /**
+     * Applies a whole poll batch in one transaction: one commit, one dedupe statement and one outbox round for
+     * all its records instead of one each, which is what a per-record transaction spends most of its time on. A
+     * record that breaks the contract is dead-lettered first. When the batch fails for any other reason than an
+     * unreachable database, nothing of it was stored, and its records are applied again one per transaction as
+     * {@link #consume} does, so that only a failing record is retried and dead-lettered, alone. Records of one
+     * partition are applied in offset order. Returns once every record is stored or dead-lettered.
+     */
+    public void consumeBatch(String consumer, Iterable<ConsumerRecord<String, String>> records,
+            Consumer<InboundEvent> effect) {
+        List<ConsumerRecord<String, String>> valid = new ArrayList<>();
+        List<InboundEvent> events = new ArrayList<>();
+        for (ConsumerRecord<String, String> record : records) {
+            try {
+                events.add(InboundEvent.from(record));
+                valid.add(record);
+            } catch (InvalidEventException e) {
+                deadLetters.send(consumer, record, e);
+            }
+        }
+        if (events.isEmpty()) {
+            return;
+        }
+        while (true) {
+            try {
+                QuarkusTransaction.requiringNew().run(() -> {
+                    Set<String> fresh = firstDeliveries(consumer, events);
+                    for (InboundEvent event : events) {
+                        if (fresh.remove(event.id())) { // a ce_id twice in one batch is applied once
+                            effect.accept(event);
+                        }
+                    }
+                });
+                return;
+            } catch (RuntimeException e) {
+                if (!DatabaseUnavailable.isCauseOf(e)) {
+                    LOG.warnf("batch of %d from %s not applied, applying its records one by one: %s", events.size(),
+                            consumer, e.toString());
+                    break;
+                }
+                LOG.warnf("database unavailable while applying a batch of %d, waiting: %s", events.size(),
+                        e.getMessage());
+                pause(backoff.multipliedBy(4));
+            }
+        }
+        for (int i = 0; i < events.size(); i++) {
+            try {
+                apply(consumer, events.get(i), effect);
+            } catch (RuntimeException e) {
+                deadLetters.send(consumer, valid.get(i), e);
+            }
+        }
+    }
+
+    /** Records the ce_ids as processed; returns those that were not before (redeliveries are left out). */
+    private Set<String> firstDeliveries(String consumer, List<InboundEvent> events) {
+        Set<String> fresh = new HashSet<>();
+        em.unwrap(Session.class).doWork(c -> {
+            try (PreparedStatement s = c.prepareStatement("""
+                    insert into processed_event (consumer, event_id) select ?, unnest(?::text[])
+                    on conflict do nothing returning event_id""")) {
+                s.setString(1, consumer);
+                s.setArray(2, c.createArrayOf("text", events.stream().map(InboundEvent::id).distinct().toArray()));
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        fresh.add(rs.getString(1));
+                    }
+                }
+            }
+        });
+        return fresh;
     }
 
     private boolean firstDelivery(String consumer, String eventId) {

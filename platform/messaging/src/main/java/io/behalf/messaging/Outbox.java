@@ -13,6 +13,8 @@ import java.time.OffsetDateTime;
 import java.sql.PreparedStatement;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.UUID;
 import org.hibernate.Session;
@@ -71,6 +73,7 @@ public class Outbox {
             }
         }
         List<UUID> ids = new ArrayList<>(events.size());
+        Set<Integer> written = new HashSet<>();
         OffsetDateTime now = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
         // entity changes made earlier in the transaction reach the database first, as before a native query
         em.flush();
@@ -82,7 +85,9 @@ public class Outbox {
                     UUID id = UUID.randomUUID();
                     ids.add(id);
                     insert.setObject(1, id);
-                    insert.setInt(2, shardOf(e.key(), shards));
+                    int shard = shardOf(e.key(), shards);
+                    written.add(shard);
+                    insert.setInt(2, shard);
                     insert.setString(3, type.topic());
                     insert.setString(4, e.key());
                     insert.setString(5, type.type());
@@ -95,15 +100,22 @@ public class Outbox {
                 insert.executeBatch();
             }
         });
-        if (!events.isEmpty()) {
-            nudgeAfterCommit();
-        }
+        nudgeAfterCommit(written);
         return ids;
     }
 
-    private void nudgeAfterCommit() {
-        if (transactions.getResource(Outbox.class) == null) {
-            transactions.putResource(Outbox.class, Boolean.TRUE);
+    /** One relay round per transaction, after it committed, for the shards it wrote to. */
+    private void nudgeAfterCommit(Set<Integer> written) {
+        if (written.isEmpty()) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        Set<Integer> shardsOfTransaction = (Set<Integer>) transactions.getResource(Outbox.class);
+        if (shardsOfTransaction != null) {
+            shardsOfTransaction.addAll(written);
+        } else {
+            Set<Integer> dirty = new HashSet<>(written);
+            transactions.putResource(Outbox.class, dirty);
             transactions.registerInterposedSynchronization(new Synchronization() {
                 @Override
                 public void beforeCompletion() {
@@ -112,7 +124,7 @@ public class Outbox {
                 @Override
                 public void afterCompletion(int status) {
                     if (status == Status.STATUS_COMMITTED) {
-                        relay.nudge();
+                        relay.nudge(dirty);
                     }
                 }
             });

@@ -39,8 +39,16 @@ public class OutboxRelay {
 
     /** Relays what is pending now in every shard this relay could lock; returns how many events were sent. */
     public int relayOnce() {
+        return relayOnce(java.util.stream.IntStream.range(0, shards).boxed().toList());
+    }
+
+    /**
+     * Relays only the given shards: after a commit only the shards it wrote to can have new events, and trying the
+     * others costs a connection, a lock and a query each for nothing.
+     */
+    public int relayOnce(java.util.Collection<Integer> dirty) {
         int sent = 0;
-        for (int shard = 0; shard < shards; shard++) {
+        for (int shard : dirty) {
             try {
                 sent += relayShard(shard);
             } catch (SQLException e) {

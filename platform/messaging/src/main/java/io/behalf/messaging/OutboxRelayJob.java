@@ -8,6 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,6 +28,7 @@ public class OutboxRelayJob {
     private final Duration retention;
     private final ExecutorService nudges = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay-nudge"));
     private final AtomicBoolean nudgePending = new AtomicBoolean();
+    private final Set<Integer> dirty = ConcurrentHashMap.newKeySet();
 
     @ConfigProperty(name = "behalf.outbox.enabled", defaultValue = "true")
     boolean enabled;
@@ -45,13 +49,29 @@ public class OutboxRelayJob {
         }
     }
 
-    /** Asks for a relay round soon; many nudges while one is pending make one round. */
-    public void nudge() {
-        if (enabled && nudgePending.compareAndSet(false, true)) {
+    /** Asks for a relay round of these shards soon; many nudges while one is pending make one round. */
+    public void nudge(Set<Integer> shards) {
+        if (!enabled) {
+            return;
+        }
+        dirty.addAll(shards);
+        if (nudgePending.compareAndSet(false, true)) {
             nudges.execute(() -> {
                 nudgePending.set(false);
-                relay();
+                Set<Integer> round = new TreeSet<>();
+                for (Integer shard : dirty) {
+                    if (dirty.remove(shard)) {
+                        round.add(shard);
+                    }
+                }
+                relay(round);
             });
+        }
+    }
+
+    private synchronized void relay(Set<Integer> shards) {
+        while (!shards.isEmpty() && relay.relayOnce(shards) > 0) {
+            // this round's shards may have more than one batch
         }
     }
 

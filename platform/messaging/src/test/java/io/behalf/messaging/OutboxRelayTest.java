@@ -101,6 +101,24 @@ class OutboxRelayTest {
     }
 
     @Test
+    void aRoundOfSomeShardsLeavesTheOthersForTheirOwnRound() {
+        String first = "T-" + UUID.randomUUID();
+        String other = first;
+        while (Outbox.shardOf(other, 4) == Outbox.shardOf(first, 4)) {
+            other = "T-" + UUID.randomUUID();
+        }
+        String second = other;
+        List<UUID> ids = QuarkusTransaction.requiringNew().call(() -> List.of(
+                outbox.publish(EventType.CONSENT_REVOKED, first, null, revoked(first, "a")),
+                outbox.publish(EventType.CONSENT_REVOKED, second, null, revoked(second, "b"))));
+
+        assertThat(relay(publisher).relayOnce(List.of(Outbox.shardOf(first, 4)))).isEqualTo(1);
+        assertThat(unsent(ids)).isEqualTo(1);
+        assertThat(relay(publisher).relayOnce(List.of(Outbox.shardOf(second, 4)))).isEqualTo(1);
+        assertThat(unsent(ids)).isZero();
+    }
+
+    @Test
     void anEventWhosePublishFailedIsPublishedAfterRestart() {
         String ticket = "T-" + UUID.randomUUID();
         List<UUID> ids = QuarkusTransaction.requiringNew().call(() -> List.of(

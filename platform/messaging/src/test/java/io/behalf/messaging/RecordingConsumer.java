@@ -5,9 +5,10 @@ import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** A consumer as a service writes one: its effect is a row in test_effect. */
+/** A consumer as a service writes one, per record and per poll batch: its effect is a row in test_effect. */
 @ApplicationScoped
 public class RecordingConsumer {
 
@@ -22,12 +23,22 @@ public class RecordingConsumer {
     @Incoming("test-in")
     @Blocking
     public void on(ConsumerRecord<String, String> record) {
-        consumer.consume("test-in", record, event -> {
-            TicketSolved solved = event.payload();
-            em.createNativeQuery("insert into test_effect (event_id, ticket_id) values (?1, ?2)")
-                    .setParameter(1, event.id())
-                    .setParameter(2, solved.ticketId())
-                    .executeUpdate();
-        });
+        consumer.consume("test-in", record, event -> record("test-in", event));
+    }
+
+    /** The same effect, a poll batch at a time. */
+    @Incoming("test-batch-in")
+    @Blocking
+    public void onBatch(ConsumerRecords<String, String> records) {
+        consumer.consumeBatch("test-batch-in", records, event -> record("test-batch-in", event));
+    }
+
+    private void record(String reader, InboundEvent event) {
+        TicketSolved solved = event.payload();
+        em.createNativeQuery("insert into test_effect (consumer, event_id, ticket_id) values (?1, ?2, ?3)")
+                .setParameter(1, reader)
+                .setParameter(2, event.id())
+                .setParameter(3, solved.ticketId())
+                .executeUpdate();
     }
 }

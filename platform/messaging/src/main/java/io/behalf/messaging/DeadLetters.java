@@ -1,6 +1,5 @@
-package io.behalf.audit.ingest;
+package io.behalf.messaging;
 
-import io.behalf.audit.Channels;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,10 +17,11 @@ import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
 /**
- * Sends a record that cannot be stored to audit-service.dead-letters: the original key, value and headers plus
+ * Sends a record that cannot be stored to {@code <service>.dead-letters}: the original key, value and headers plus
  * the same dead-letter-* headers the connector's own dead-letter strategy writes (reason, topic, partition,
- * offset). The batch consumer does this itself because a failed batch would otherwise take good records with it.
- * Returns only once the broker acknowledged, so the record is never acknowledged on its topic before it is safe.
+ * offset). Batch consumers do this themselves because the connector would dead-letter a failed batch whole, good
+ * records with it. Returns only once the broker acknowledged, so the record is never acknowledged on its topic
+ * before it is safe.
  */
 @ApplicationScoped
 public class DeadLetters {
@@ -37,9 +37,10 @@ public class DeadLetters {
         this.metrics = metrics;
     }
 
-    public void send(ConsumerRecord<String, String> record, Throwable reason) {
+    /** @param consumer the reader that gives up on the record (usually its channel), for the metric */
+    public void send(String consumer, ConsumerRecord<String, String> record, Throwable reason) {
         String why = reason.getMessage() != null ? reason.getMessage() : reason.getClass().getName();
-        metrics.counter("behalf.dead.letters", "consumer", Channels.DOMAIN_EVENTS, "topic", record.topic()).increment();
+        metrics.counter("behalf.dead.letters", "consumer", consumer, "topic", record.topic()).increment();
         LOG.warnf("dead letter from %s partition %d offset %d: %s", record.topic(), record.partition(),
                 record.offset(), why);
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
