@@ -93,6 +93,11 @@ public final class BenchStack implements AutoCloseable {
 
     /** Starts one service's JVM with environment added for this start only (e.g. JVM options to compare). */
     public void start(String service, Map<String, String> thisStart) {
+        start(service, thisStart, ServiceProcess.jvmOptions(jar(service)));
+    }
+
+    /** Starts the service with these JVM options instead of the launcher's (the start-up benchmark's baseline). */
+    public void start(String service, Map<String, String> thisStart, List<String> jvmOptions) {
         Map<String, String> env = new HashMap<>();
         env.put("KAFKA_BOOTSTRAP_SERVERS", bootstrap);
         env.put("QUARKUS_DATASOURCE_JDBC_URL", databases.get(service));
@@ -113,8 +118,18 @@ public final class BenchStack implements AutoCloseable {
         env.put("BEHALF_AUDIT_CHECKPOINT_PUBLIC_KEY", keys.checkpointPublicKey);
         env.putAll(extraEnv.getOrDefault(service, Map.of()));
         env.putAll(thisStart);
-        Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
-        services.put(service, ServiceProcess.start(service, ports.services().get(service), jar, env, log));
+        services.put(service, ServiceProcess.start(service, ports.services().get(service), jar(service), jvmOptions,
+                env, log));
+    }
+
+    /** The launcher's JVM options as a reader would type them (the archive by its file name). */
+    public List<String> launcherOptions() {
+        return ServiceProcess.jvmOptions(jar(serviceNames().get(0))).stream()
+                .map(o -> o.startsWith("-XX:SharedArchiveFile=") ? "-XX:SharedArchiveFile=app-cds.jsa" : o).toList();
+    }
+
+    private Path jar(String service) {
+        return root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
     }
 
     public boolean awaitReady(String service, Duration within) {

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,10 +31,35 @@ final class ServiceProcess {
         this.process = process;
     }
 
+    /**
+     * The JVM options of a service, chosen by the start-up and memory benchmarks (bench/README.md): the build's
+     * AppCDS archive; C1 only, since these services wait on I/O and C2's compile threads cost more CPU on two cores
+     * than its code saves; a heap that starts small and a serial collector that gives it back; smaller stacks,
+     * code cache and metaspace.
+     */
+    static List<String> jvmOptions(Path jar) {
+        List<String> options = new ArrayList<>(List.of("-Xms16m", "-Xmx128m", "-XX:+UseSerialGC",
+                "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=128m"));
+        Path archive = jar.resolveSibling("app-cds.jsa");
+        if (Files.exists(archive)) {
+            options.add("-XX:SharedArchiveFile=" + archive);
+        }
+        return options;
+    }
+
     static ServiceProcess start(String name, int port, Path jar, Map<String, String> env, PrintStream out) {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar.toString()));
+        return start(name, port, jar, jvmOptions(jar), env, out);
+    }
+
+    static ServiceProcess start(String name, int port, Path jar, List<String> jvmOptions, Map<String, String> env,
+            PrintStream out) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // glibc's per-thread malloc arenas are resident memory the JVM does not count; two are enough here
+        builder.environment().put("MALLOC_ARENA_MAX", "2");
         builder.environment().putAll(env);
         builder.environment().put("PORT", String.valueOf(port));
         try {
