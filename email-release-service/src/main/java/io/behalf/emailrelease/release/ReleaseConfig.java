@@ -26,7 +26,10 @@ public interface ReleaseConfig {
     @WithDefault("20")
     int maxReleaseSuffix();
 
-    /** releases one instance claims at a time */
-    @WithDefault("10")
-    int claimBatch();
+    /**
+     * releases one instance works on at once, each worker claiming one at a time (GitLab calls are mostly waiting);
+     * one per account at a time whatever this is
+     */
+    @WithDefault("4")
+    int workers();
 }

@@ -30,6 +30,10 @@ public interface SlackSettings {
     @WithDefault("5m")
     Duration maxBackoff();
 
+    /** Slack tasks one instance works on at once (the calls are mostly waiting); one per impersonation at a time. */
+    @WithDefault("4")
+    int workers();
+
     /** How long one instance holds a task while it talks to Slack; a crashed instance's task is retried after it. */
     @WithDefault("1m")
     Duration lease();

@@ -10,25 +10,26 @@ import io.behalf.impersonation.slack.SlackTask.Kind;
 import io.behalf.messaging.Outbox;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * Makes the scheduled Slack calls. Each task is leased in a short transaction (FOR UPDATE SKIP LOCKED, so two
- * instances never work on one), Slack is called outside any transaction, and each step's result is saved as
- * soon as it is known: a DM resumes at the step it reached, and a task whose instance died is picked up again
- * once its lease ran out. Failures are retried with backoff (Slack's Retry-After wins); when the budget is
- * spent a failed DM raises a security alert, and a failed security alert is logged as an error and counted.
+ * Makes the scheduled Slack calls, with a few workers ({@code behalf.slack.workers}) each working one task at a
+ * time. Each task is leased in a short transaction (FOR UPDATE SKIP LOCKED, so two workers or instances never work
+ * on one, and one impersonation's tasks are worked one at a time), Slack is called outside any transaction, and
+ * each step's result is saved as soon as it is known: a DM resumes at the step it reached, and a task whose
+ * instance died is picked up again once its lease ran out. Failures are retried with backoff (Slack's Retry-After
+ * wins); when the budget is spent a failed DM raises a security alert, and a failed security alert is logged as an
+ * error and counted.
  */
 @ApplicationScoped
 public class SlackTaskWorker {
@@ -42,8 +43,7 @@ public class SlackTaskWorker {
     private final Outbox outbox;
     private final MeterRegistry metrics;
     private final GitLabUsers gitlab;
-    private final ExecutorService nudges = Executors.newSingleThreadExecutor(r -> new Thread(r, "slack-task-nudge"));
-    private final AtomicBoolean nudgePending = new AtomicBoolean();
+    private final WorkerPool<Long> pool;
 
     public SlackTaskWorker(EntityManager em, SlackClient slack, SlackSettings settings, SlackTasks tasks,
             Outbox outbox, MeterRegistry metrics, GitLabUsers gitlab) {
@@ -54,37 +54,32 @@ public class SlackTaskWorker {
         this.outbox = outbox;
         this.metrics = metrics;
         this.gitlab = gitlab;
+        this.pool = new WorkerPool<>("slack-task-worker", settings.workers(),
+                () -> QuarkusTransaction.requiringNew().call(this::lease), this::run, LOG);
     }
 
     @Scheduled(identity = "behalf-slack-tasks", every = "${behalf.slack.poll-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    synchronized void runDue() {
-        while (runOne()) {
-            // keep going while tasks are due
-        }
+    void runDue() {
+        nudge();
     }
 
     /** Asks for a round soon, right after a transaction that scheduled a task committed. */
     void nudge() {
-        if (nudgePending.compareAndSet(false, true)) {
-            nudges.execute(() -> {
-                nudgePending.set(false);
-                runDue();
-            });
-        }
+        pool.nudge();
+    }
+
+    /** No new rounds once shutdown began: the database may already be gone; a held lease just runs out. */
+    void onShutdown(@Observes ShutdownEvent shutdown) {
+        pool.stop();
     }
 
     @PreDestroy
     void stop() {
-        nudges.shutdownNow();
+        pool.shutdownNow();
     }
 
-    boolean runOne() {
-        Optional<Long> leased = QuarkusTransaction.requiringNew().call(this::lease);
-        if (leased.isEmpty()) {
-            return false;
-        }
-        long taskId = leased.get();
+    private void run(long taskId) {
         try {
             perform(taskId);
         } catch (SlackFailure failure) {
@@ -94,17 +89,28 @@ public class SlackTaskWorker {
             QuarkusTransaction.requiringNew().run(() -> failed(taskId,
                     new SlackFailure("unexpected: " + e.getClass().getSimpleName(), true, null)));
         }
-        return true;
     }
 
+    /**
+     * Leases the next due task, if any: none of an impersonation that has a task leased already (here or on
+     * another instance), so that one impersonation's Slack calls are made one after the other, in the order they
+     * were scheduled, as with a single worker. Leases are taken one claimant at a time (a transaction-scoped
+     * advisory lock, held for the few milliseconds of the lease), so that two never both see an impersonation as
+     * free.
+     */
     private Optional<Long> lease() {
+        em.createNativeQuery("select pg_advisory_xact_lock(hashtext('slack_task'), 1)").getSingleResult();
+        // a statement after the lock: it sees every lease committed before it
         @SuppressWarnings("unchecked")
         List<Number> ids = em.createNativeQuery("""
                 update slack_task set lease_until = now() + make_interval(secs => ?1), attempts = attempts + 1
-                where id = (select id from slack_task
-                            where status = 'PENDING' and next_attempt_at <= now()
-                              and (lease_until is null or lease_until < now())
-                            order by next_attempt_at, id limit 1 for update skip locked)
+                where id = (select t.id from slack_task t
+                            where t.status = 'PENDING' and t.next_attempt_at <= now()
+                              and (t.lease_until is null or t.lease_until < now())
+                              and not exists (select 1 from slack_task o
+                                              where o.impersonation_id = t.impersonation_id and o.id <> t.id
+                                                and o.status = 'PENDING' and o.lease_until >= now())
+                            order by t.next_attempt_at, t.id limit 1 for update of t skip locked)
                 returning id""")
                 .setParameter(1, (double) settings.lease().toMillis() / 1000)
                 .getResultList();
