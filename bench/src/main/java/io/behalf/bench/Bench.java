@@ -94,7 +94,8 @@ public final class Bench {
                 if (runs.test("ingest")) {
                     ingest.run();
                 }
-                ConsentLatencyBench latency = new ConsentLatencyBench(kafka, tickets, plan, report);
+                ConsentLatencyBench latency = new ConsentLatencyBench(kafka, tickets, plan, report,
+                        () -> stack.pid(BenchStack.CONSENT));
                 if (runs.test("latency")) {
                     latency.run();
                 }

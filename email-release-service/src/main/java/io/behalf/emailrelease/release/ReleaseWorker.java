@@ -1,5 +1,6 @@
 package io.behalf.emailrelease.release;
 
+import io.behalf.messaging.WorkerPool;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.annotation.PostConstruct;

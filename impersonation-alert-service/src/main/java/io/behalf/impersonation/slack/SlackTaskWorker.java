@@ -1,5 +1,6 @@
 package io.behalf.impersonation.slack;
 
+import io.behalf.messaging.WorkerPool;
 import io.behalf.events.EventType;
 import io.behalf.events.impersonation.ConfirmationRequested;
 import io.behalf.impersonation.gitlab.GitLabUsers;

@@ -1,4 +1,4 @@
-package io.behalf.impersonation.slack;
+package io.behalf.messaging;
 
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -16,10 +16,10 @@ import org.jboss.logging.Logger;
  * a worker that claimed an item starts another before working it (more may be due), and keeps claiming until
  * nothing is due. A nudge that arrives while every worker is busy is not lost: a worker finishing its round looks
  * again when a nudge came after its round began. Which items a claim may take (one at a time, SKIP LOCKED, one
- * per impersonation) is the claim's business; this only decides how many claim at once. (The same class as
- * email-release-service's: services share no code outside platform/.)
+ * per account) is the claim's business; this only decides how many claim at once. Used by the release and the
+ * Slack task workers.
  */
-final class WorkerPool<T> {
+public final class WorkerPool<T> {
 
     private final String name;
     private final Supplier<Optional<T>> claim;
@@ -30,7 +30,7 @@ final class WorkerPool<T> {
     private final AtomicLong nudges = new AtomicLong();
     private volatile boolean stopping;
 
-    WorkerPool(String name, int size, Supplier<Optional<T>> claim, Consumer<T> work, Logger log) {
+    public WorkerPool(String name, int size, Supplier<Optional<T>> claim, Consumer<T> work, Logger log) {
         if (size < 1) {
             throw new IllegalArgumentException(name + ": at least one worker, not " + size);
         }
@@ -44,18 +44,18 @@ final class WorkerPool<T> {
     }
 
     /** Asks for a round soon; nudges while every worker is busy make those workers look once more. */
-    void nudge() {
+    public void nudge() {
         nudges.incrementAndGet();
         startWorker();
     }
 
     /** No new rounds or claims from now on; a worker finishes the item in hand unless interrupted. */
-    void stop() {
+    public void stop() {
         stopping = true;
     }
 
     /** Stops and interrupts the workers. */
-    void shutdownNow() {
+    public void shutdownNow() {
         stopping = true;
         threads.shutdownNow();
     }
