@@ -38,8 +38,8 @@ final class ServiceProcess {
      * code cache and metaspace.
      */
     static List<String> jvmOptions(Path jar) {
-        List<String> options = new ArrayList<>(List.of("-Xms16m", "-Xmx128m", "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=128m"));
+        List<String> options = new ArrayList<>(List.of("-Xms16m", "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xss512k", "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=128m"));
         Path archive = jar.resolveSibling("app-cds.jsa");
         if (Files.exists(archive)) {
             options.add("-XX:SharedArchiveFile=" + archive);

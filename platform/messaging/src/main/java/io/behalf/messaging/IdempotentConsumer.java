@@ -126,6 +126,10 @@ public class IdempotentConsumer {
                     for (InboundEvent event : events) {
                         if (fresh.remove(event.id())) { // a ce_id twice in one batch is applied once
                             effect.accept(event);
+                            // each record's entities are its own: written now and let go, so that Hibernate's
+                            // dirty check before every later query of the batch does not grow with the batch
+                            em.flush();
+                            em.clear();
                         }
                     }
                 });
