@@ -1,6 +1,5 @@
 package io.behalf.audit.ingest;
 
-import io.agroal.api.AgroalDataSource;
 import io.behalf.audit.Channels;
 import io.behalf.audit.chain.ChainAppender;
 import io.behalf.audit.chain.NewRecord;
@@ -8,18 +7,14 @@ import io.behalf.audit.checkpoint.CheckpointWriter;
 import io.behalf.events.EventType;
 import io.behalf.events.InvalidEventException;
 import io.behalf.messaging.DeadLetters;
+import io.behalf.messaging.IdempotentConsumer;
 import io.behalf.messaging.InboundEvent;
 import io.behalf.messaging.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,19 +45,19 @@ public class DomainEventsConsumer {
     private final Outbox outbox;
     private final DeadLetters deadLetters;
     private final CheckpointWriter checkpoints;
-    private final AgroalDataSource dataSource;
+    private final IdempotentConsumer idempotence;
     private final int maxAttempts;
     private final Duration backoff;
 
     public DomainEventsConsumer(ChainAppender appender, Outbox outbox, DeadLetters deadLetters,
-            CheckpointWriter checkpoints, AgroalDataSource dataSource,
+            CheckpointWriter checkpoints, IdempotentConsumer idempotence,
             @ConfigProperty(name = "behalf.consumer.max-attempts", defaultValue = "5") int maxAttempts,
             @ConfigProperty(name = "behalf.consumer.backoff", defaultValue = "PT0.5S") Duration backoff) {
         this.appender = appender;
         this.outbox = outbox;
         this.deadLetters = deadLetters;
         this.checkpoints = checkpoints;
-        this.dataSource = dataSource;
+        this.idempotence = idempotence;
         this.maxAttempts = maxAttempts;
         this.backoff = backoff;
     }
@@ -118,7 +113,7 @@ public class DomainEventsConsumer {
     private int storeInOneTransaction(List<Delivered> batch) {
         Map<String, NewRecord> byId = new LinkedHashMap<>();
         batch.forEach(d -> byId.putIfAbsent(d.entry().eventId(), d.entry()));
-        Set<String> firstDeliveries = claim(byId.keySet());
+        Set<String> firstDeliveries = idempotence.firstDeliveries(Channels.DOMAIN_EVENTS, byId.keySet());
         List<NewRecord> fresh = byId.values().stream().filter(n -> firstDeliveries.contains(n.eventId())).toList();
         if (fresh.isEmpty()) {
             return 0;
@@ -126,25 +121,6 @@ public class DomainEventsConsumer {
         outbox.publishAll(EventType.AUDIT_RECORD, appender.append(fresh).stream()
                 .map(a -> new Outbox.Pending(a.key(), a.record().subject(), a.record())).toList());
         return fresh.size();
-    }
-
-    /** Records the ce_ids as processed; returns those that were not before (redeliveries are left out). */
-    private Set<String> claim(Set<String> eventIds) {
-        Set<String> claimed = new HashSet<>();
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("""
-                insert into processed_event (consumer, event_id) select ?, unnest(?::text[])
-                on conflict do nothing returning event_id""")) {
-            s.setString(1, Channels.DOMAIN_EVENTS);
-            s.setArray(2, c.createArrayOf("text", eventIds.toArray()));
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    claimed.add(rs.getString(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot record processed events: " + e.getMessage(), e);
-        }
-        return claimed;
     }
 
     private static Throwable rootCause(Throwable e) {

@@ -5,10 +5,12 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -122,7 +124,7 @@ public class IdempotentConsumer {
         while (true) {
             try {
                 QuarkusTransaction.requiringNew().run(() -> {
-                    Set<String> fresh = firstDeliveries(consumer, events);
+                    Set<String> fresh = firstDeliveries(consumer, events.stream().map(InboundEvent::id).toList());
                     for (InboundEvent event : events) {
                         if (fresh.remove(event.id())) { // a ce_id twice in one batch is applied once
                             effect.accept(event);
@@ -154,15 +156,19 @@ public class IdempotentConsumer {
         }
     }
 
-    /** Records the ce_ids as processed; returns those that were not before (redeliveries are left out). */
-    private Set<String> firstDeliveries(String consumer, List<InboundEvent> events) {
+    /**
+     * Records the ce_ids as processed by {@code consumer}, in the caller's transaction, in one statement; returns
+     * those that were not before (redeliveries are left out). For consumers that store a batch their own way.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public Set<String> firstDeliveries(String consumer, Collection<String> eventIds) {
         Set<String> fresh = new HashSet<>();
         em.unwrap(Session.class).doWork(c -> {
             try (PreparedStatement s = c.prepareStatement("""
                     insert into processed_event (consumer, event_id) select ?, unnest(?::text[])
                     on conflict do nothing returning event_id""")) {
                 s.setString(1, consumer);
-                s.setArray(2, c.createArrayOf("text", events.stream().map(InboundEvent::id).distinct().toArray()));
+                s.setArray(2, c.createArrayOf("text", eventIds.stream().distinct().toArray()));
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
                         fresh.add(rs.getString(1));
