@@ -60,7 +60,7 @@ final class StartupBench {
 
     void run() throws Exception {
         List<List<String>> rows = new ArrayList<>();
-        List<List<String>> tuned = new ArrayList<>();
+        List<List<String>> againstDefaults = new ArrayList<>();
         List<String> names = new ArrayList<>();
         List<Double> medians = new ArrayList<>();
         List<Double> floor = floor();
@@ -73,16 +73,16 @@ final class StartupBench {
         double biggestMb = 0;
         for (String service : stack.serviceNames()) {
             List<Double> times = new ArrayList<>();
-            List<Double> tunedTimes = new ArrayList<>();
+            List<Double> defaultsTimes = new ArrayList<>();
             List<Double> readyRss = new ArrayList<>();
-            List<Double> tunedRss = new ArrayList<>();
+            List<Double> defaultsRss = new ArrayList<>();
             // the two configurations alternate, so that the shared CPU's noise hits both alike
             for (int rep = 0; rep < plan.startupRepetitions(); rep++) {
                 stack.stop(service);
                 long t = System.nanoTime();
                 stack.start(service, Map.of(), JVM_DEFAULTS);
-                tunedTimes.add(awaitReady(stack.port(service), t));
-                tunedRss.add(rssMb(stack.pid(service)));
+                defaultsTimes.add(awaitReady(stack.port(service), t));
+                defaultsRss.add(rssMb(stack.pid(service)));
                 stack.stop(service);
                 long start = System.nanoTime();
                 stack.start(service);
@@ -90,10 +90,11 @@ final class StartupBench {
                 readyRss.add(rssMb(stack.pid(service)));
             }
             Bench.log("start-up %s: %s ms (RSS %s MB); JVM defaults %s ms (RSS %s MB)", service, times, readyRss,
-                    tunedTimes, tunedRss);
-            report.raw("startup", service + " ms to ready with JVM defaults", tunedTimes, "ms");
-            tuned.add(List.of(service, Spread.of(times).describe("%.0f"), Spread.of(tunedTimes).describe("%.0f"),
-                    Spread.of(readyRss).describe("%.0f"), Spread.of(tunedRss).describe("%.0f")));
+                    defaultsTimes, defaultsRss);
+            report.raw("startup", service + " ms to ready with JVM defaults", defaultsTimes, "ms");
+            againstDefaults.add(List.of(service, Spread.of(times).describe("%.0f"),
+                    Spread.of(defaultsTimes).describe("%.0f"),
+                    Spread.of(readyRss).describe("%.0f"), Spread.of(defaultsRss).describe("%.0f")));
             Bench.log("start-up %s: %s ms", service, times);
             report.raw("startup", service + " ms to ready", times, "ms");
             Spread t = Spread.of(times);
@@ -126,7 +127,7 @@ final class StartupBench {
                         + String.join(" ", stack.launcherOptions()) + ", MALLOC_ARENA_MAX=2) and once with "
                         + String.join(" ", JVM_DEFAULTS) + " alone, alternating. RSS here is at ready, before load.",
                 List.of("service", "start-up ms (launcher)", "start-up ms (JVM defaults)", "RSS at ready MB (launcher)",
-                        "RSS at ready MB (JVM defaults)"), tuned);
+                        "RSS at ready MB (JVM defaults)"), againstDefaults);
         CategoryChart chart = new CategoryChartBuilder().width(700).height(400).title("Start-up to ready (median)")
                 .yAxisTitle("ms").build();
         chart.getStyler().setLegendVisible(false);

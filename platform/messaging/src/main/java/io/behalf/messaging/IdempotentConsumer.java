@@ -98,6 +98,9 @@ public class IdempotentConsumer {
         }
     }
 
+    private record Delivered(ConsumerRecord<String, String> record, InboundEvent event) {
+    }
+
     /**
      * Applies a whole poll batch in one transaction: one commit, one dedupe statement and one outbox round for
      * all its records instead of one each, which is what a per-record transaction spends most of its time on. A
@@ -108,19 +111,18 @@ public class IdempotentConsumer {
      */
     public void consumeBatch(String consumer, Iterable<ConsumerRecord<String, String>> records,
             Consumer<InboundEvent> effect) {
-        List<ConsumerRecord<String, String>> valid = new ArrayList<>();
-        List<InboundEvent> events = new ArrayList<>();
+        List<Delivered> valid = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
             try {
-                events.add(InboundEvent.from(record));
-                valid.add(record);
+                valid.add(new Delivered(record, InboundEvent.from(record)));
             } catch (InvalidEventException e) {
                 deadLetters.send(consumer, record, e);
             }
         }
-        if (events.isEmpty()) {
+        if (valid.isEmpty()) {
             return;
         }
+        List<InboundEvent> events = valid.stream().map(Delivered::event).toList();
         while (true) {
             try {
                 QuarkusTransaction.requiringNew().run(() -> {
@@ -147,11 +149,11 @@ public class IdempotentConsumer {
                 pause(backoff.multipliedBy(4));
             }
         }
-        for (int i = 0; i < events.size(); i++) {
+        for (Delivered d : valid) {
             try {
-                apply(consumer, events.get(i), effect);
+                apply(consumer, d.event(), effect);
             } catch (RuntimeException e) {
-                deadLetters.send(consumer, valid.get(i), e);
+                deadLetters.send(consumer, d.record(), e);
             }
         }
     }

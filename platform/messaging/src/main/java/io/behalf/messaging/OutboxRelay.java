@@ -27,19 +27,19 @@ public class OutboxRelay {
 
     private final DataSource dataSource;
     private final OutboxPublisher publisher;
-    private final int shards;
+    private final List<Integer> shards;
     private final int batchSize;
 
     public OutboxRelay(DataSource dataSource, OutboxPublisher publisher, int shards, int batchSize) {
         this.dataSource = dataSource;
         this.publisher = publisher;
-        this.shards = shards;
+        this.shards = java.util.stream.IntStream.range(0, shards).boxed().toList();
         this.batchSize = batchSize;
     }
 
     /** Relays what is pending now in every shard this relay could lock; returns how many events were sent. */
     public int relayOnce() {
-        return relayOnce(java.util.stream.IntStream.range(0, shards).boxed().toList());
+        return relayOnce(shards);
     }
 
     /**
