@@ -77,14 +77,13 @@ public class Consent extends PanacheEntityBase {
     }
 
     public static List<Consent> openOnTicketForUpdate(String ticketId) {
-        return find("ticketId = ?1 and status in ?2 order by requestedAt", ticketId,
-                List.of(ConsentStatus.PENDING, ConsentStatus.GRANTED))
-                .withLock(LockModeType.PESSIMISTIC_WRITE).list();
+        return openOnTicketsForUpdate(List.of(ticketId));
     }
 
-    /** Requests of the ticket still waiting for an answer, locked, oldest first. */
-    public static List<Consent> pendingOnTicketForUpdate(String ticketId) {
-        return find("ticketId = ?1 and status = ?2 order by requestedAt", ticketId, ConsentStatus.PENDING)
+    /** Open (pending or granted) requests of the tickets, locked, by ticket and then oldest first. */
+    public static List<Consent> openOnTicketsForUpdate(java.util.Collection<String> ticketIds) {
+        return find("ticketId in ?1 and status in ?2 order by ticketId, requestedAt", ticketIds,
+                List.of(ConsentStatus.PENDING, ConsentStatus.GRANTED))
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list();
     }
 

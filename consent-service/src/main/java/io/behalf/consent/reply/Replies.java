@@ -17,11 +17,18 @@ import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import org.hibernate.Session;
 import org.jboss.logging.Logger;
 
 /**
@@ -32,7 +39,8 @@ import org.jboss.logging.Logger;
  * as GitLab is down: the Kafka record is still acknowledged, so a long outage neither blocks the partition nor
  * dead-letters a legitimate grant, and nothing is granted on a failed check. The comments of one ticket are read
  * one after the other in arrival order, under a per-ticket advisory lock, so two instances never read the same
- * comment and a later comment never overtakes an earlier one.
+ * comment and a later comment never overtakes an earlier one. A consumer's poll batch is read set-wise: the
+ * statements a comment needs are made once for all the batch's tickets, which is what a comment cost.
  */
 @ApplicationScoped
 public class Replies {
@@ -53,27 +61,40 @@ public class Replies {
         this.lifecycle = lifecycle;
     }
 
-    /** A comment from ticket.events, inside the consuming transaction. A comment delivered again is read once. */
+    /**
+     * Comments from ticket.events, inside the consuming transaction, in the order they arrived (a ticket's
+     * comments share a partition). A comment delivered again is read once. However many comments and tickets the
+     * batch holds, it costs one statement each for the locks, the comments seen before, the waiting replies, the
+     * open requests and the tickets; its writes go out as JDBC batches.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void receive(TicketCommentAdded comment) {
-        lockTicket(comment.ticketId());
-        if (TicketReply.count("ticketId = ?1 and commentId = ?2", comment.ticketId(), comment.commentId()) > 0) {
+    public void receive(List<TicketCommentAdded> comments) {
+        if (comments.isEmpty()) {
             return;
         }
-        TicketReply reply = new TicketReply();
-        reply.ticketId = comment.ticketId();
-        reply.commentId = comment.commentId();
-        reply.authorUserId = comment.author().userId();
-        reply.authorUsername = comment.author().username();
-        reply.authorEmail = comment.author().email();
-        reply.body = comment.body();
-        reply.isPublic = Boolean.TRUE.equals(comment.isPublic());
-        reply.createdAt = comment.createdAt();
-        reply.receivedAt = Instant.now();
-        reply.state = TicketReply.PENDING;
-        reply.nextAttemptAt = reply.receivedAt;
-        reply.persist();
-        readPending(comment.ticketId());
+        List<String> tickets = comments.stream().map(TicketCommentAdded::ticketId).distinct().toList();
+        lockTickets(tickets);
+        Set<CommentKey> known = stored(comments);
+        Instant now = Instant.now();
+        for (TicketCommentAdded comment : comments) {
+            if (!known.add(new CommentKey(comment.ticketId(), comment.commentId()))) {
+                continue;
+            }
+            TicketReply reply = new TicketReply();
+            reply.ticketId = comment.ticketId();
+            reply.commentId = comment.commentId();
+            reply.authorUserId = comment.author().userId();
+            reply.authorUsername = comment.author().username();
+            reply.authorEmail = comment.author().email();
+            reply.body = comment.body();
+            reply.isPublic = Boolean.TRUE.equals(comment.isPublic());
+            reply.createdAt = comment.createdAt();
+            reply.receivedAt = now;
+            reply.state = TicketReply.PENDING;
+            reply.nextAttemptAt = now;
+            reply.persist();
+        }
+        readPending(tickets);
     }
 
     @Scheduled(identity = "consent-reply-retry", every = "${behalf.consent.sweep-interval}",
@@ -94,43 +115,68 @@ public class Replies {
         for (String ticket : tickets) {
             QuarkusTransaction.requiringNew().run(() -> {
                 if (tryLockTicket(ticket)) {
-                    readPending(ticket);
+                    readPending(List.of(ticket));
                 }
             });
         }
         return tickets.size();
     }
 
-    /** Reads the ticket's waiting replies in order, stopping at the first whose author cannot be checked now. */
-    private void readPending(String ticketId) {
-        List<TicketReply> waiting = TicketReply.list("ticketId = ?1 and state = ?2 order by id", ticketId,
-                TicketReply.PENDING);
-        Instant now = Instant.now();
-        if (waiting.isEmpty() || waiting.get(0).nextAttemptAt.isAfter(now)) {
-            return; // the oldest is backing off; the later ones wait behind it
+    /**
+     * Reads each ticket's waiting replies in order, stopping at the first whose author cannot be checked now; a
+     * ticket whose oldest waiting reply is backing off is left alone, its later replies wait behind it.
+     */
+    private void readPending(Collection<String> tickets) {
+        Map<String, List<TicketReply>> waiting = new LinkedHashMap<>();
+        for (TicketReply reply : TicketReply.<TicketReply>list("ticketId in ?1 and state = ?2 order by id", tickets,
+                TicketReply.PENDING)) {
+            waiting.computeIfAbsent(reply.ticketId, t -> new ArrayList<>()).add(reply);
         }
-        for (TicketReply reply : waiting) {
-            try {
-                reply.outcome = read(reply);
-                reply.state = TicketReply.DONE;
-                reply.lastError = null;
-            } catch (GitLabUnavailableException e) {
-                reply.attempts++;
-                reply.lastError = e.getMessage();
-                reply.nextAttemptAt = now.plus(backoff(reply.attempts));
-                LOG.warnf("comment %s on ticket %s stays pending (attempt %d): %s", reply.commentId, ticketId,
-                        reply.attempts, e.getMessage());
-                return;
+        Instant now = Instant.now();
+        waiting.values().removeIf(replies -> replies.get(0).nextAttemptAt.isAfter(now));
+        Map<TicketReply, Reading> readings = new HashMap<>();
+        Set<String> answered = new LinkedHashSet<>();
+        waiting.values().forEach(replies -> replies.stream().filter(r -> r.isPublic).forEach(r -> {
+            Reading reading = ReplyMatcher.read(r.body);
+            readings.put(r, reading);
+            if (reading.verdict() != ReplyMatcher.Verdict.NONE) {
+                answered.add(r.ticketId);
+            }
+        }));
+        Map<String, List<Consent>> open = new HashMap<>();
+        Map<String, Ticket> rows = new HashMap<>();
+        if (!answered.isEmpty()) {
+            Consent.openOnTicketsForUpdate(answered)
+                    .forEach(c -> open.computeIfAbsent(c.ticketId, t -> new ArrayList<>()).add(c));
+            Ticket.<Ticket>list("ticketId in ?1", answered).forEach(t -> rows.put(t.ticketId, t));
+        }
+        for (List<TicketReply> replies : waiting.values()) {
+            for (TicketReply reply : replies) {
+                try {
+                    reply.outcome = read(reply, readings.get(reply), open.getOrDefault(reply.ticketId, List.of()),
+                            Optional.ofNullable(rows.get(reply.ticketId)));
+                    reply.state = TicketReply.DONE;
+                    reply.lastError = null;
+                } catch (GitLabUnavailableException e) {
+                    reply.attempts++;
+                    reply.lastError = e.getMessage();
+                    reply.nextAttemptAt = now.plus(backoff(reply.attempts));
+                    LOG.warnf("comment %s on ticket %s stays pending (attempt %d): %s", reply.commentId,
+                            reply.ticketId, reply.attempts, e.getMessage());
+                    break;
+                }
             }
         }
     }
 
-    /** Applies one reply; throws {@link GitLabUnavailableException} before changing anything. */
-    private String read(TicketReply reply) {
+    /**
+     * Applies one reply to its ticket's open requests (locked, kept up to date in memory as replies before it
+     * changed them); throws {@link GitLabUnavailableException} before changing anything.
+     */
+    private String read(TicketReply reply, Reading reading, List<Consent> openOnTicket, Optional<Ticket> ticket) {
         if (!reply.isPublic) {
             return "internal note: only public comments answer a permission question";
         }
-        Reading reading = ReplyMatcher.read(reply.body);
         if (reading.verdict() == ReplyMatcher.Verdict.NONE) {
             return "not an answer: " + reading.why();
         }
@@ -138,15 +184,14 @@ public class Replies {
         boolean refusal = reading.verdict() == ReplyMatcher.Verdict.REFUSE;
         // only questions already asked when the comment arrived, and still open, can be answered by it; a refusal
         // also withdraws a grant given earlier, since a consent the user took back must not be acted on
-        List<Consent> open = (refusal ? Consent.openOnTicketForUpdate(reply.ticketId)
-                : Consent.pendingOnTicketForUpdate(reply.ticketId)).stream()
+        List<Consent> open = openOnTicket.stream()
+                .filter(c -> refusal ? c.status.isOpen() : c.status == ConsentStatus.PENDING)
                 .filter(c -> !c.requestedAt.isAfter(reply.receivedAt))
                 .filter(c -> c.status == ConsentStatus.PENDING ? c.expiresAt.isAfter(now) : c.validUntil.isAfter(now))
                 .toList();
         if (open.isEmpty()) {
             return reading.verdict() + ": no open permission request on the ticket";
         }
-        Optional<Ticket> ticket = Ticket.byId(reply.ticketId);
         Map<Consent, Decision> decisions = new LinkedHashMap<>();
         for (Consent consent : open) {
             decisions.put(consent, authority.of(reply.authorUserId, consent, ticket));
@@ -191,9 +236,31 @@ public class Replies {
         return wait.compareTo(settings.replyRetry().maxBackoff()) > 0 ? settings.replyRetry().maxBackoff() : wait;
     }
 
-    private void lockTicket(String ticketId) {
-        em.createNativeQuery("select 1 from pg_advisory_xact_lock(?1, hashtext(?2))")
-                .setParameter(1, REPLY_LOCK).setParameter(2, ticketId).getSingleResult();
+    /** Takes the tickets' reply locks in one statement, in the order of their keys, as every batch does. */
+    private void lockTickets(List<String> tickets) {
+        em.unwrap(Session.class).doWork(c -> {
+            try (PreparedStatement s = c.prepareStatement("""
+                    select count(pg_advisory_xact_lock(?, k))
+                    from (select distinct hashtext(t) as k from unnest(?::text[]) as t order by k) as keys""")) {
+                s.setInt(1, REPLY_LOCK);
+                s.setArray(2, c.createArrayOf("text", tickets.toArray()));
+                s.executeQuery().close();
+            }
+        });
+    }
+
+    /** The batch's comments already stored: delivered before under another ce_id. */
+    private Set<CommentKey> stored(List<TicketCommentAdded> comments) {
+        Set<CommentKey> known = new HashSet<>();
+        em.createQuery("select r.ticketId, r.commentId from TicketReply r where r.ticketId in ?1 and r.commentId in ?2",
+                        Object[].class)
+                .setParameter(1, comments.stream().map(TicketCommentAdded::ticketId).distinct().toList())
+                .setParameter(2, comments.stream().map(TicketCommentAdded::commentId).distinct().toList())
+                .getResultList().forEach(row -> known.add(new CommentKey((String) row[0], (String) row[1])));
+        return known;
+    }
+
+    private record CommentKey(String ticketId, String commentId) {
     }
 
     private boolean tryLockTicket(String ticketId) {

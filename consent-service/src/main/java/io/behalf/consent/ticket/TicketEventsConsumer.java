@@ -2,22 +2,29 @@ package io.behalf.consent.ticket;
 
 import io.behalf.consent.Channels;
 import io.behalf.consent.reply.Replies;
+import io.behalf.events.EventType;
 import io.behalf.events.ticket.OwnershipVerified;
 import io.behalf.events.ticket.TicketCommentAdded;
 import io.behalf.events.ticket.TicketOpened;
 import io.behalf.events.ticket.TicketSolved;
 import io.behalf.messaging.IdempotentConsumer;
 import io.behalf.messaging.InboundEvent;
+import io.behalf.messaging.Outbox;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.persistence.EntityManager;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Reads ticket.events a poll batch at a time; the batch's effects and its ce_ids are committed together (a
  * comment's reply, its consent's grant and the grant's outbox event in one transaction with the others of the
- * poll), so a burst of comments costs one commit, not one each.
+ * poll), so a burst of comments costs one commit, not one each. Consecutive comments are read together, set-wise
+ * ({@link Replies#receive}); any other event first lets the comments before it take effect, so a ticket's events
+ * still apply in their order.
  */
 @ApplicationScoped
 public class TicketEventsConsumer {
@@ -25,27 +32,58 @@ public class TicketEventsConsumer {
     private final IdempotentConsumer consumer;
     private final Event<TicketSolvedNotice> solved;
     private final Replies replies;
+    private final Outbox outbox;
+    private final EntityManager em;
 
-    public TicketEventsConsumer(IdempotentConsumer consumer, Event<TicketSolvedNotice> solved, Replies replies) {
+    public TicketEventsConsumer(IdempotentConsumer consumer, Event<TicketSolvedNotice> solved, Replies replies,
+            Outbox outbox, EntityManager em) {
         this.consumer = consumer;
         this.solved = solved;
         this.replies = replies;
+        this.outbox = outbox;
+        this.em = em;
     }
 
     @Incoming(Channels.TICKET_EVENTS)
     @Blocking
     public void onTicketEvents(ConsumerRecords<String, String> records) {
-        consumer.consumeBatch(Channels.TICKET_EVENTS, records, this::apply);
+        consumer.consumeBatch(Channels.TICKET_EVENTS, records, events -> outbox.inOneBatch(() -> apply(events)));
     }
 
-    void apply(InboundEvent event) {
-        switch (event.eventType()) {
-            case TICKET_OPENED -> opened(event.payload());
-            case TICKET_COMMENT_ADDED -> replies.receive(event.<TicketCommentAdded>payload());
-            case TICKET_OWNERSHIP_VERIFIED -> verified(event.payload());
-            case TICKET_SOLVED -> solved(event.payload());
-            default -> event.payload(); // a type of another topic: payload() turns it into a dead letter
+    private void apply(List<InboundEvent> events) {
+        List<TicketCommentAdded> comments = new ArrayList<>();
+        for (InboundEvent event : events) {
+            if (event.eventType() == EventType.TICKET_COMMENT_ADDED) {
+                comments.add(event.payload());
+                continue;
+            }
+            receive(comments);
+            switch (event.eventType()) {
+                case TICKET_OPENED -> opened(event.payload());
+                case TICKET_OWNERSHIP_VERIFIED -> verified(event.payload());
+                case TICKET_SOLVED -> solved(event.payload());
+                default -> event.payload(); // a type of another topic: payload() turns it into a dead letter
+            }
+            release();
         }
+        receive(comments);
+    }
+
+    private void receive(List<TicketCommentAdded> comments) {
+        if (!comments.isEmpty()) {
+            replies.receive(comments);
+            comments.clear();
+            release();
+        }
+    }
+
+    /**
+     * What was applied so far is written now and let go, so that Hibernate's dirty check before every later query
+     * of the batch does not grow with the batch.
+     */
+    private void release() {
+        em.flush();
+        em.clear();
     }
 
     private void opened(TicketOpened opened) {

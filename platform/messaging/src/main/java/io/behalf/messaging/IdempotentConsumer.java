@@ -103,14 +103,15 @@ public class IdempotentConsumer {
 
     /**
      * Applies a whole poll batch in one transaction: one commit, one dedupe statement and one outbox round for
-     * all its records instead of one each, which is what a per-record transaction spends most of its time on. A
-     * record that breaks the contract is dead-lettered first. When the batch fails for any other reason than an
-     * unreachable database, nothing of it was stored, and its records are applied again one per transaction as
-     * {@link #consume} does, so that only a failing record is retried and dead-lettered, alone. Records of one
-     * partition are applied in offset order. Returns once every record is stored or dead-lettered.
+     * all its records instead of one each, which is what a per-record transaction spends most of its time on.
+     * {@code effect} gets the batch's first deliveries in offset order (per partition) and may apply them set-wise.
+     * A record that breaks the contract is dead-lettered first. When the batch fails for any other reason than an
+     * unreachable database, nothing of it was stored, and its records are applied again one per transaction (each
+     * as a list of one), as {@link #consume} does, so that only a failing record is retried and dead-lettered,
+     * alone. Returns once every record is stored or dead-lettered.
      */
     public void consumeBatch(String consumer, Iterable<ConsumerRecord<String, String>> records,
-            Consumer<InboundEvent> effect) {
+            Consumer<List<InboundEvent>> effect) {
         List<Delivered> valid = new ArrayList<>();
         for (ConsumerRecord<String, String> record : records) {
             try {
@@ -127,15 +128,8 @@ public class IdempotentConsumer {
             try {
                 QuarkusTransaction.requiringNew().run(() -> {
                     Set<String> fresh = firstDeliveries(consumer, events.stream().map(InboundEvent::id).toList());
-                    for (InboundEvent event : events) {
-                        if (fresh.remove(event.id())) { // a ce_id twice in one batch is applied once
-                            effect.accept(event);
-                            // each record's entities are its own: written now and let go, so that Hibernate's
-                            // dirty check before every later query of the batch does not grow with the batch
-                            em.flush();
-                            em.clear();
-                        }
-                    }
+                    // a ce_id twice in one batch is applied once
+                    effect.accept(events.stream().filter(e -> fresh.remove(e.id())).toList());
                 });
                 return;
             } catch (RuntimeException e) {
@@ -151,7 +145,7 @@ public class IdempotentConsumer {
         }
         for (Delivered d : valid) {
             try {
-                apply(consumer, d.event(), effect);
+                apply(consumer, d.event(), event -> effect.accept(List.of(event)));
             } catch (RuntimeException e) {
                 deadLetters.send(consumer, d.record(), e);
             }

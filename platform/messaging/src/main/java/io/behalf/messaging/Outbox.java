@@ -47,6 +47,15 @@ public class Outbox {
     public record Pending(String key, String subject, Record payload) {
     }
 
+    /** An event checked and given its id, written now or when the {@link #inOneBatch} holding it returns. */
+    private record Row(UUID id, EventType type, Pending event) {
+    }
+
+    /** The transaction's held events while an {@link #inOneBatch} runs; null rows when none does. */
+    private static final class Held {
+        List<Row> rows;
+    }
+
     /**
      * @param key the record key of DESIGN.md for this topic (ticketId, accountId, impersonated userId)
      * @param subject the {@code ce_subject}, usually the id of the thing the event is about; may be null
@@ -64,6 +73,7 @@ public class Outbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public List<UUID> publishAll(EventType type, List<Pending> events) {
+        List<Row> rows = new ArrayList<>(events.size());
         for (Pending e : events) {
             if (!type.payload().isInstance(e.payload())) {
                 throw new IllegalArgumentException(type.type() + " does not carry " + e.payload().getClass().getSimpleName());
@@ -71,8 +81,53 @@ public class Outbox {
             if (e.key() == null || e.key().isBlank()) {
                 throw new IllegalArgumentException(type.type() + " needs a record key");
             }
+            rows.add(new Row(UUID.randomUUID(), type, e));
         }
-        List<UUID> ids = new ArrayList<>(events.size());
+        Held held = (Held) transactions.getResource(Held.class);
+        if (held != null && held.rows != null) {
+            held.rows.addAll(rows);
+        } else {
+            write(rows);
+        }
+        return rows.stream().map(Row::id).toList();
+    }
+
+    /**
+     * Runs {@code work} in the caller's transaction, holding back the events it publishes (of any type) and
+     * writing them together when it returns: one JDBC batch in publish order, where each {@link #publish} alone
+     * would cost a flush of the persistence context and a round trip. For code that applies many changes at once,
+     * such as a consumer's poll batch. The events are part of the transaction either way; if {@code work} throws,
+     * the transaction is marked rollback-only, so no change of it can commit without its events.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void inOneBatch(Runnable work) {
+        Held held = (Held) transactions.getResource(Held.class);
+        if (held == null) {
+            held = new Held();
+            transactions.putResource(Held.class, held);
+        }
+        if (held.rows != null) {
+            work.run(); // inside another one: the outermost writes them all
+            return;
+        }
+        held.rows = new ArrayList<>();
+        List<Row> rows;
+        try {
+            work.run();
+        } catch (RuntimeException | Error e) {
+            transactions.setRollbackOnly();
+            throw e;
+        } finally {
+            rows = held.rows;
+            held.rows = null;
+        }
+        write(rows);
+    }
+
+    private void write(List<Row> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
         Set<Integer> written = new HashSet<>();
         OffsetDateTime now = OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
         // entity changes made earlier in the transaction reach the database first, as before a native query
@@ -81,16 +136,15 @@ public class Outbox {
             try (PreparedStatement insert = c.prepareStatement("""
                     insert into outbox_event (id, shard, topic, record_key, type, source, subject, occurred_at, payload)
                     values (?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                for (Pending e : events) {
-                    UUID id = UUID.randomUUID();
-                    ids.add(id);
-                    insert.setObject(1, id);
+                for (Row row : rows) {
+                    Pending e = row.event();
+                    insert.setObject(1, row.id());
                     int shard = shardOf(e.key(), shards);
                     written.add(shard);
                     insert.setInt(2, shard);
-                    insert.setString(3, type.topic());
+                    insert.setString(3, row.type().topic());
                     insert.setString(4, e.key());
-                    insert.setString(5, type.type());
+                    insert.setString(5, row.type().type());
                     insert.setString(6, source);
                     insert.setString(7, e.subject());
                     insert.setObject(8, now);
@@ -101,7 +155,6 @@ public class Outbox {
             }
         });
         nudgeAfterCommit(written);
-        return ids;
     }
 
     /** One relay round per transaction, after it committed, for the shards it wrote to. */

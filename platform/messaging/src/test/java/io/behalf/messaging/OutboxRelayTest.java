@@ -8,6 +8,7 @@ import io.behalf.events.EventFixtures;
 import io.behalf.events.EventJson;
 import io.behalf.events.EventType;
 import io.behalf.events.Topics;
+import io.behalf.events.consent.ConsentDenied;
 import io.behalf.events.consent.ConsentRevoked;
 import io.behalf.testing.BehalfTestInfrastructure;
 import io.behalf.testing.TestKafka;
@@ -48,6 +49,8 @@ class OutboxRelayTest {
     KafkaOutboxPublisher publisher;
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    jakarta.persistence.EntityManager em;
 
     private final List<KafkaProducer<String, String>> producers = new ArrayList<>();
 
@@ -116,6 +119,48 @@ class OutboxRelayTest {
         assertThat(unsent(ids)).isEqualTo(1);
         assertThat(relay(publisher).relayOnce(List.of(Outbox.shardOf(second, 4)))).isEqualTo(1);
         assertThat(unsent(ids)).isZero();
+    }
+
+    @Test
+    void eventsPublishedInOneBatchAreWrittenWhenItReturnsAndRelayedInPublishOrder() {
+        String ticket = "T-" + UUID.randomUUID();
+        List<UUID> ids = new ArrayList<>();
+        try (var reader = TestKafka.fromNow(Topics.CONSENT_EVENTS)) {
+            QuarkusTransaction.requiringNew().run(() -> {
+                outbox.inOneBatch(() -> {
+                    ids.add(outbox.publish(EventType.CONSENT_REVOKED, ticket, null, revoked(ticket, "1")));
+                    outbox.inOneBatch(() -> ids.add(outbox.publish(EventType.CONSENT_DENIED, ticket, null,
+                            denied(ticket))));
+                    ids.add(outbox.publish(EventType.CONSENT_REVOKED, ticket, null, revoked(ticket, "3")));
+                    assertThat(rowsInTransaction(ticket)).as("held until the batch returns").isZero();
+                });
+                assertThat(rowsInTransaction(ticket)).isEqualTo(3);
+            });
+            relay(publisher).relayOnce();
+
+            List<ConsumerRecord<String, String>> relayed = reader.awaitAll(r -> ticket.equals(r.key()), 3,
+                    Duration.ofSeconds(30));
+            assertThat(relayed).extracting(r -> TestKafka.header(r, "ce_id"))
+                    .containsExactlyElementsOf(ids.stream().map(UUID::toString).toList());
+            assertThat(relayed).extracting(r -> TestKafka.header(r, "ce_type"))
+                    .containsExactly("behalf.consent.revoked", "behalf.consent.denied", "behalf.consent.revoked");
+        }
+    }
+
+    @Test
+    void aBatchWhoseWorkFailedCannotCommitItsChangesWithoutItsEvents() {
+        String ticket = "T-" + UUID.randomUUID();
+        assertThatThrownBy(() -> QuarkusTransaction.requiringNew().run(() -> {
+            try {
+                outbox.inOneBatch(() -> {
+                    outbox.publish(EventType.CONSENT_REVOKED, ticket, null, revoked(ticket, "lost?"));
+                    throw new IllegalStateException("the state change failed");
+                });
+            } catch (IllegalStateException swallowed) {
+                // a caller that carries on must not commit what the batch changed without the held event
+            }
+        })).hasCauseInstanceOf(jakarta.transaction.RollbackException.class);
+        assertThat(QuarkusTransaction.requiringNew().call(() -> rowsInTransaction(ticket))).isZero();
     }
 
     @Test
@@ -229,6 +274,17 @@ class OutboxRelayTest {
             });
             return acked;
         };
+    }
+
+    private long rowsInTransaction(String key) {
+        return ((Number) em.createNativeQuery("select count(*) from outbox_event where record_key = ?1")
+                .setParameter(1, key).getSingleResult()).longValue();
+    }
+
+    private static ConsentDenied denied(String ticket) {
+        ConsentDenied fixture = EventFixtures.payload(EventType.CONSENT_DENIED);
+        return new ConsentDenied(fixture.consentId(), ticket, fixture.deniedBy(),
+                fixture.evidenceCommentId());
     }
 
     private long unsent(List<UUID> ids) {

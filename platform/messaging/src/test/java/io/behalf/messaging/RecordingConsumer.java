@@ -30,7 +30,7 @@ public class RecordingConsumer {
     @Incoming("test-batch-in")
     @Blocking
     public void onBatch(ConsumerRecords<String, String> records) {
-        consumer.consumeBatch("test-batch-in", records, event -> record("test-batch-in", event));
+        consumer.consumeBatch("test-batch-in", records, events -> events.forEach(e -> record("test-batch-in", e)));
     }
 
     private void record(String reader, InboundEvent event) {
