@@ -97,6 +97,12 @@ public final class ConsentTesting {
                 .setParameter(1, ticket).setParameter(2, commentId).getSingleResult());
     }
 
+    /** The consent's status as stored now. */
+    public static io.behalf.consent.consent.ConsentStatus status(String consentId) {
+        return QuarkusTransaction.requiringNew().call(() -> io.behalf.consent.consent.Consent
+                .<io.behalf.consent.consent.Consent>findById(UUID.fromString(consentId)).status);
+    }
+
     public static void sql(EntityManager em, String statement, Object... params) {
         QuarkusTransaction.requiringNew().run(() -> {
             var q = em.createNativeQuery(statement);

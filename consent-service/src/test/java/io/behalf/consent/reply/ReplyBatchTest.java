@@ -4,6 +4,7 @@ import static io.behalf.consent.ConsentTesting.newId;
 import static io.behalf.consent.ConsentTesting.openTicket;
 import static io.behalf.consent.ConsentTesting.outboxCount;
 import static io.behalf.consent.ConsentTesting.replyState;
+import static io.behalf.consent.ConsentTesting.status;
 import static io.behalf.consent.ConsentTesting.requested;
 import static io.behalf.consent.ConsentTesting.verifyOwnership;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -167,9 +168,6 @@ class ReplyBatchTest {
         return new ConsumerRecords<>(Map.of(new TopicPartition(records.get(0).topic(), 0), records), Map.of());
     }
 
-    private static ConsentStatus status(String consentId) {
-        return QuarkusTransaction.requiringNew().call(() -> Consent.<Consent>findById(UUID.fromString(consentId)).status);
-    }
 
     private List<String> history(String consentId) {
         return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(

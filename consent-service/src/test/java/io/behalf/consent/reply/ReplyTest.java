@@ -7,6 +7,7 @@ import static io.behalf.consent.ConsentTesting.newId;
 import static io.behalf.consent.ConsentTesting.openTicket;
 import static io.behalf.consent.ConsentTesting.outboxCount;
 import static io.behalf.consent.ConsentTesting.replyState;
+import static io.behalf.consent.ConsentTesting.status;
 import static io.behalf.consent.ConsentTesting.requested;
 import static io.behalf.consent.ConsentTesting.verifyOwnership;
 import static io.restassured.RestAssured.given;
@@ -305,10 +306,6 @@ class ReplyTest {
                 .queryParam("targetId", id).get("/consents/check").then().statusCode(200);
     }
 
-    private static ConsentStatus status(String consentId) {
-        return QuarkusTransaction.requiringNew()
-                .call(() -> Consent.<Consent>findById(UUID.fromString(consentId)).status);
-    }
 
     private static int attempts(String ticket, String commentId) {
         return QuarkusTransaction.requiringNew().call(() -> TicketReply.<TicketReply>find(
