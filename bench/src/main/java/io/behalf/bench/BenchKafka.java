@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -108,6 +111,49 @@ public final class BenchKafka implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Waits until every consumer group has committed the end of every partition it reads, on two checks in a row:
+     * a benchmark's setup leaves work behind in the services (its tickets, the consents it asked for), and measuring
+     * while they still work through it would measure the setup's backlog, not the benchmark's own load.
+     */
+    public void awaitConsumersCaughtUp(Duration max) throws Exception {
+        long started = System.nanoTime();
+        long deadline = started + max.toNanos();
+        long lag = -1;
+        try (Admin admin = io.behalf.testing.EmbeddedKafka.admin(bootstrap)) {
+            int caughtUp = 0;
+            while (System.nanoTime() < deadline) {
+                lag = lag(admin);
+                caughtUp = lag == 0 ? caughtUp + 1 : 0;
+                if (caughtUp == 2) {
+                    Bench.log("consumers caught up after %.1f s", (System.nanoTime() - started) / 1e9);
+                    return;
+                }
+                Thread.sleep(250);
+            }
+        }
+        Bench.log("consumers still %d records behind after %s; measuring anyway", lag, max);
+    }
+
+    private static long lag(Admin admin) throws Exception {
+        long lag = 0;
+        for (var group : admin.listConsumerGroups().all().get()) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group.groupId())
+                    .partitionsToOffsetAndMetadata().get();
+            committed.values().removeIf(java.util.Objects::isNull);
+            if (committed.isEmpty()) {
+                continue;
+            }
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            committed.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest).all().get();
+            for (var e : committed.entrySet()) {
+                lag += Math.max(0, ends.get(e.getKey()).offset() - e.getValue().offset());
+            }
+        }
+        return lag;
     }
 
     public static String header(ConsumerRecord<?, ?> r, String name) {

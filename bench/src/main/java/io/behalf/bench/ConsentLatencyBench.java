@@ -74,7 +74,7 @@ final class ConsentLatencyBench {
             long setup = System.nanoTime();
             tickets.askForRelease(stories, 8);
             Bench.log("consent latency %d/s: %d consents asked in %.1f s", rate, total, (System.nanoTime() - setup) / 1e9);
-            Thread.sleep(2000); // let the consent.requested backlog drain through the other consumers
+            kafka.awaitConsumersCaughtUp(java.time.Duration.ofMinutes(3));
             double consentCpu = CpuTime.seconds(consentPid.getAsLong());
             double postgresCpu = CpuTime.postgresSeconds();
             long[] latency = openLoop(rate, total, Topics.CONSENT_EVENTS,

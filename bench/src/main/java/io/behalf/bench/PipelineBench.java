@@ -102,7 +102,7 @@ final class PipelineBench {
             kafka.flush();
             awaitCount(granted, n, "consents granted");
         }
-        Thread.sleep(2000); // email-release-service reads the grants from consent.events too
+        kafka.awaitConsumersCaughtUp(java.time.Duration.ofMinutes(1)); // email-release-service reads the grants too
         Set<String> accounts = ConcurrentHashMap.newKeySet();
         stories.forEach(s -> accounts.add(s.accountId()));
         AtomicInteger outcomes = new AtomicInteger();
