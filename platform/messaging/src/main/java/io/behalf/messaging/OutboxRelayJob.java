@@ -44,8 +44,8 @@ public class OutboxRelayJob {
     @Scheduled(identity = "behalf-outbox-relay", every = "${behalf.outbox.poll-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = RelayDisabled.class)
     synchronized void relay() {
-        while (relay.relayOnce() > 0) {
-            // keep draining while there is a backlog; the next tick comes when the outbox is empty
+        while (relay.relayOnce() == relay.batchSize()) {
+            // keep draining while there is a backlog; a round that was not full found the outbox empty
         }
     }
 
@@ -70,8 +70,8 @@ public class OutboxRelayJob {
     }
 
     private synchronized void relay(Set<Integer> shards) {
-        while (!shards.isEmpty() && relay.relayOnce(shards) > 0) {
-            // this round's shards may have more than one batch
+        while (relay.relayOnce(shards) == relay.batchSize()) {
+            // this round's shards may have more than one batch; a commit during the round nudges a round of its own
         }
     }
 

@@ -122,6 +122,36 @@ class OutboxRelayTest {
     }
 
     @Test
+    void aRefusedEventHoldsBackOnlyTheLaterEventsOfItsOwnShard() {
+        String first = "T-" + UUID.randomUUID();
+        String other = first;
+        while (Outbox.shardOf(other, 4) == Outbox.shardOf(first, 4)) {
+            other = "T-" + UUID.randomUUID();
+        }
+        String second = other;
+        List<UUID> ids = QuarkusTransaction.requiringNew().call(() -> List.of(
+                outbox.publish(EventType.CONSENT_REVOKED, first, null, revoked(first, "1")),
+                outbox.publish(EventType.CONSENT_REVOKED, second, null, revoked(second, "b")),
+                outbox.publish(EventType.CONSENT_REVOKED, first, null, revoked(first, "2"))));
+        try (var reader = TestKafka.fromNow(Topics.CONSENT_EVENTS)) {
+            // the first ticket's partition refuses (the idempotent producer then fails its later in-flight records
+            // too): the other ticket's event goes out and is marked, the first ticket's wait together
+            OutboxPublisher refusesOne = e -> e.key().equals(first)
+                    ? CompletableFuture.failedFuture(new IllegalStateException("not leader"))
+                    : publisher.publish(e);
+            assertThat(relay(refusesOne).relayOnce()).isEqualTo(1);
+            assertThat(unsent(List.of(ids.get(1)))).isZero();
+            assertThat(unsent(List.of(ids.get(0), ids.get(2)))).isEqualTo(2);
+
+            assertThat(relay(publisher).relayOnce()).isEqualTo(2);
+            assertThat(unsent(ids)).isZero();
+            List<String> firstTicket = reader.awaitAll(r -> first.equals(r.key()), 2, Duration.ofSeconds(30)).stream()
+                    .map(r -> EventJson.read(r.value(), ConsentRevoked.class).reason()).toList();
+            assertThat(firstTicket).containsExactly("1", "2");
+        }
+    }
+
+    @Test
     void eventsPublishedInOneBatchAreWrittenWhenItReturnsAndRelayedInPublishOrder() {
         String ticket = "T-" + UUID.randomUUID();
         List<UUID> ids = new ArrayList<>();
