@@ -106,11 +106,7 @@ class OutboxRelayTest {
     @Test
     void aRoundOfSomeShardsLeavesTheOthersForTheirOwnRound() {
         String first = "T-" + UUID.randomUUID();
-        String other = first;
-        while (Outbox.shardOf(other, 4) == Outbox.shardOf(first, 4)) {
-            other = "T-" + UUID.randomUUID();
-        }
-        String second = other;
+        String second = ticketInAnotherShardThan(first);
         List<UUID> ids = QuarkusTransaction.requiringNew().call(() -> List.of(
                 outbox.publish(EventType.CONSENT_REVOKED, first, null, revoked(first, "a")),
                 outbox.publish(EventType.CONSENT_REVOKED, second, null, revoked(second, "b"))));
@@ -124,11 +120,7 @@ class OutboxRelayTest {
     @Test
     void aRefusedEventHoldsBackOnlyTheLaterEventsOfItsOwnShard() {
         String first = "T-" + UUID.randomUUID();
-        String other = first;
-        while (Outbox.shardOf(other, 4) == Outbox.shardOf(first, 4)) {
-            other = "T-" + UUID.randomUUID();
-        }
-        String second = other;
+        String second = ticketInAnotherShardThan(first);
         List<UUID> ids = QuarkusTransaction.requiringNew().call(() -> List.of(
                 outbox.publish(EventType.CONSENT_REVOKED, first, null, revoked(first, "1")),
                 outbox.publish(EventType.CONSENT_REVOKED, second, null, revoked(second, "b")),
@@ -315,6 +307,14 @@ class OutboxRelayTest {
         ConsentDenied fixture = EventFixtures.payload(EventType.CONSENT_DENIED);
         return new ConsentDenied(fixture.consentId(), ticket, fixture.deniedBy(),
                 fixture.evidenceCommentId());
+    }
+
+    private static String ticketInAnotherShardThan(String ticket) {
+        String other = ticket;
+        while (Outbox.shardOf(other, 4) == Outbox.shardOf(ticket, 4)) {
+            other = "T-" + UUID.randomUUID();
+        }
+        return other;
     }
 
     private long unsent(List<UUID> ids) {
