@@ -10,7 +10,6 @@ import io.behalf.messaging.IdempotentConsumer;
 import io.behalf.messaging.InboundEvent;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -19,25 +18,16 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 public class ConsentEventsConsumer {
 
     private final IdempotentConsumer consumer;
-    private final EntityManager em;
 
-    public ConsentEventsConsumer(IdempotentConsumer consumer, EntityManager em) {
+    public ConsentEventsConsumer(IdempotentConsumer consumer) {
         this.consumer = consumer;
-        this.em = em;
     }
 
-    /**
-     * A poll batch per transaction: one commit and one dedupe statement for all its records, not one each. Each
-     * event is flushed and let go before the next, so a batch costs no more per event than one record did.
-     */
+    /** A poll batch per transaction: one commit and one dedupe statement for all its records, not one each. */
     @Incoming(Channels.CONSENT_EVENTS)
     @Blocking
     public void onConsentEvents(ConsumerRecords<String, String> records) {
-        consumer.consumeBatch(Channels.CONSENT_EVENTS, records, events -> events.forEach(event -> {
-            apply(event);
-            em.flush();
-            em.clear();
-        }));
+        consumer.consumeEachInBatch(Channels.CONSENT_EVENTS, records, this::apply);
     }
 
     void apply(InboundEvent event) {

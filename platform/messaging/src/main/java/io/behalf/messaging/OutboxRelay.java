@@ -80,7 +80,7 @@ public class OutboxRelay {
         List<Integer> locked = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement("""
                 select shard from unnest(?::int[]) as shard where pg_try_advisory_xact_lock(?, shard)""")) {
-            s.setArray(1, c.createArrayOf("int4", new java.util.TreeSet<>(shards).toArray()));
+            s.setArray(1, c.createArrayOf("int4", shards.toArray()));
             s.setInt(2, RELAY_LOCK);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
