@@ -56,8 +56,11 @@ final class ServiceProcess {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", jar.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        // the build's AppCDS archive names its class path relative to the jar's directory ("quarkus-run.jar"); from
+        // any other working directory the JVM refuses the archive and loads every class from the jars
+        command.addAll(List.of("-jar", jar.getFileName().toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(jar.toAbsolutePath().getParent().toFile())
+                .redirectErrorStream(true);
         // glibc's per-thread malloc arenas are resident memory the JVM does not count; two are enough here
         builder.environment().put("MALLOC_ARENA_MAX", "2");
         builder.environment().putAll(env);
