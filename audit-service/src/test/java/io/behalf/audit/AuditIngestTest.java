@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.behalf.audit.publish.AuditRecordRelay;
 import io.behalf.events.EventFixtures;
 import io.behalf.events.EventJson;
 import io.behalf.events.EventType;
@@ -127,6 +128,32 @@ class AuditIngestTest {
                 assertThat(row.get("prev_hash")).isEqualTo(r.prevHash());
                 assertThat(r.ticketId()).isEqualTo(ticket);
             }
+        }
+    }
+
+    @Test
+    void aRecordPublishedAgainAfterALostCursorUpdateCarriesTheSameCeId() {
+        String ticket = "ZD-" + UUID.randomUUID();
+        try (var auditRecords = TestKafka.fromNow(Topics.AUDIT_RECORDS)) {
+            String id = TestKafka.send(EventType.TICKET_SOLVED, ticket, fixture(EventType.TICKET_SOLVED, ticket));
+            ConsumerRecord<String, String> first = auditRecords.await(r -> r.value().contains(id), Duration.ofSeconds(30));
+            AuditRecord record = EventJson.read(first.value(), AuditRecord.class);
+            assertThat(TestKafka.header(first, "ce_id")).isEqualTo(AuditRecordRelay.cloudEventId(id).toString());
+            await().atMost(Duration.ofSeconds(10)).until(() -> AuditDb.count(
+                    "select count(*) from audit_publication where chain = ? and published_seq >= ?", record.chain(),
+                    record.seq()) == 1);
+
+            // as if the relay crashed after the broker's ack and before its cursor update committed (under the
+            // chain's publish lock, so that no round in flight overwrites the cursor)
+            AuditDb.execute("select pg_advisory_xact_lock(" + AuditRecordRelay.PUBLISH_LOCK + ", " + record.chain() + ")",
+                    "update audit_publication set published_seq = " + (record.seq() - 1) + " where chain = "
+                            + record.chain());
+
+            ConsumerRecord<String, String> again = auditRecords.awaitAll(r -> r.value().contains(id), 2,
+                    Duration.ofSeconds(30)).get(1);
+            assertThat(TestKafka.header(again, "ce_id")).isEqualTo(TestKafka.header(first, "ce_id"));
+            assertThat(again.key()).isEqualTo(first.key()).isEqualTo(ticket);
+            assertThat(EventJson.read(again.value(), AuditRecord.class)).isEqualTo(record);
         }
     }
 

@@ -107,7 +107,7 @@ final class AuditIngestBench {
                         + "Ratio per repetition, service over raw JDBC in the same repetition. The other readers of "
                         + "consent.events (email-release, impersonation-alert) are stopped meanwhile and skip these records.",
                 List.of("path", "rate", "ratio to raw JDBC"),
-                List.of(List.of("audit-service: Kafka → hash chain + dedupe + outbox", Spread.of(service).describe("%.0f/s"),
+                List.of(List.of("audit-service: Kafka → dedupe + hash chain, audit.records published from the log", Spread.of(service).describe("%.0f/s"),
                                 ratio.describe("%.2f")),
                         List.of("raw JDBC batch insert of the same rows (batches of " + BATCH + ")", Spread.of(jdbc).describe("%.0f/s"), "1"),
                         List.of("raw Kafka consume of the same records (ceiling)", Spread.of(consume).describe("%.0f/s"),

@@ -13,15 +13,20 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The only writer of audit_record. Per chain touched by a batch it takes a transaction-scoped advisory lock (one
- * writer per chain, no row locks), reads the head once, computes seq and hashes in memory and inserts the whole
- * batch with one JDBC batch. Runs in the caller's transaction, so the records, the consumer's processed ce_ids and
- * the outbox rows for audit.records commit or roll back together, and the lock is held until then.
+ * The only writer of audit_record, and where an event is stored once. Per chain touched by a batch it takes a
+ * transaction-scoped advisory lock (one writer per chain, no row locks), drops the events already stored (an
+ * event's key, so its chain, never changes: under the lock no other writer can be storing it), reads the head once,
+ * computes seq and hashes in memory and inserts the rest with one JDBC batch. Runs in the caller's transaction, so
+ * the lock is held until it commits; {@code AuditRecordRelay} publishes the records from the table afterwards.
  */
 @ApplicationScoped
 public class ChainAppender {
@@ -35,10 +40,6 @@ public class ChainAppender {
                 kafka_partition, kafka_offset)
             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 
-    /** A stored record and the key it is published under on audit.records. */
-    public record Appended(String key, AuditRecord record) {
-    }
-
     private final AgroalDataSource dataSource;
     private final int chains;
 
@@ -47,18 +48,25 @@ public class ChainAppender {
         this.chains = config.chains();
     }
 
+    /** Appends the events of the batch not stored yet (a redelivery, or a copy within the batch, adds nothing). */
     @Transactional(Transactional.TxType.MANDATORY)
-    public List<Appended> append(List<NewRecord> batch) {
+    public List<AuditRecord> append(List<NewRecord> batch) {
         Instant recordedAt = ChainHash.micros(Instant.now());
         // ascending chain order: two batches that both touch chains 1 and 2 take the locks in the same order
-        Map<Integer, List<NewRecord>> byChain = new TreeMap<>();
+        Map<Integer, Map<String, NewRecord>> byChain = new TreeMap<>();
         for (NewRecord r : batch) {
-            byChain.computeIfAbsent(ChainHash.chainOf(r.key(), chains), c -> new ArrayList<>()).add(r);
+            byChain.computeIfAbsent(ChainHash.chainOf(r.key(), chains), c -> new LinkedHashMap<>())
+                    .putIfAbsent(r.eventId(), r);
         }
-        List<Appended> appended = new ArrayList<>(batch.size());
+        List<AuditRecord> appended = new ArrayList<>(batch.size());
         try (Connection c = dataSource.getConnection()) {
-            for (Map.Entry<Integer, List<NewRecord>> chain : byChain.entrySet()) {
-                appendToChain(c, chain.getKey(), chain.getValue(), recordedAt, appended);
+            for (Map.Entry<Integer, Map<String, NewRecord>> chain : byChain.entrySet()) {
+                lock(c, chain.getKey());
+                Map<String, NewRecord> fresh = chain.getValue();
+                fresh.keySet().removeAll(stored(c, fresh.keySet()));
+                if (!fresh.isEmpty()) {
+                    appendToChain(c, chain.getKey(), fresh.values(), recordedAt, appended);
+                }
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot append to the audit log: " + e.getMessage(), e);
@@ -66,9 +74,8 @@ public class ChainAppender {
         return appended;
     }
 
-    private void appendToChain(Connection c, int chain, List<NewRecord> records, Instant recordedAt,
-            List<Appended> appended) throws SQLException {
-        lock(c, chain);
+    private void appendToChain(Connection c, int chain, Collection<NewRecord> records, Instant recordedAt,
+            List<AuditRecord> appended) throws SQLException {
         ChainHead head = head(c, chain);
         long seq = head == null ? 0 : head.seq();
         String prevHash = head == null ? ChainHash.GENESIS : head.hash();
@@ -107,7 +114,7 @@ public class ChainAppender {
                 insert.setInt(++i, d.partition());
                 insert.setLong(++i, d.offset());
                 insert.addBatch();
-                appended.add(new Appended(n.key(), stored));
+                appended.add(stored);
                 prevHash = hash;
             }
             insert.executeBatch();
@@ -120,6 +127,19 @@ public class ChainAppender {
             s.setInt(2, chain);
             s.execute();
         }
+    }
+
+    private static Set<String> stored(Connection c, Set<String> eventIds) throws SQLException {
+        Set<String> stored = new HashSet<>();
+        try (PreparedStatement s = c.prepareStatement("select event_id from audit_record where event_id = any(?)")) {
+            s.setArray(1, c.createArrayOf("text", eventIds.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    stored.add(rs.getString(1));
+                }
+            }
+        }
+        return stored;
     }
 
     private static ChainHead head(Connection c, int chain) throws SQLException {

@@ -43,8 +43,7 @@ public final class AuditEntries {
         String ticketId = text(data, "ticketId");
         String subject = event.subject() != null ? event.subject()
                 : SUBJECT_FIELDS.stream().map(f -> text(data, f)).filter(v -> v != null).findFirst().orElse(null);
-        String key = Stream.of(ticketId, subject, delivered.key(), event.id())
-                .filter(v -> v != null && !v.isBlank()).findFirst().orElseThrow();
+        String key = keyOf(ticketId, subject, delivered.key(), event.id());
         return new NewRecord(key, event.id(), event.type(), event.source(), subject, ticketId, actor(type, payload),
                 event.time() != null ? event.time() : Instant.now(), data, notes(payload),
                 new NewRecord.Delivery("1.0", header(delivered, "content-type"), delivered.key(), delivered.topic(),
@@ -100,5 +99,11 @@ public final class AuditEntries {
     private static String header(ConsumerRecord<String, String> record, String name) {
         Header h = record.headers().lastHeader(name);
         return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The audit key: it picks the record's chain and keys it on audit.records. */
+    public static String keyOf(String ticketId, String subject, String recordKey, String eventId) {
+        return Stream.of(ticketId, subject, recordKey, eventId).filter(v -> v != null && !v.isBlank()).findFirst()
+                .orElseThrow();
     }
 }

@@ -4,21 +4,18 @@ import io.behalf.audit.Channels;
 import io.behalf.audit.chain.ChainAppender;
 import io.behalf.audit.chain.NewRecord;
 import io.behalf.audit.checkpoint.CheckpointWriter;
-import io.behalf.events.EventType;
+import io.behalf.audit.publish.AuditRecordRelay;
 import io.behalf.events.InvalidEventException;
+import io.behalf.events.audit.AuditRecord;
 import io.behalf.messaging.DeadLetters;
-import io.behalf.messaging.IdempotentConsumer;
 import io.behalf.messaging.InboundEvent;
-import io.behalf.messaging.Outbox;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -26,9 +23,9 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
 /**
- * Stores every domain event once, a poll batch at a time: the appended records, their ce_ids (dedupe, as
- * {@code IdempotentConsumer} does per record) and their audit.records events (outbox) commit in one transaction,
- * with each chain's lock held for the batch. A record that breaks the contract becomes a dead letter before the
+ * Stores every domain event once, a poll batch at a time: {@link ChainAppender} appends the records not stored yet
+ * in one transaction, with each chain's lock held for the batch, and once it committed {@link AuditRecordRelay}
+ * publishes them on audit.records from the table. A record that breaks the contract becomes a dead letter before the
  * batch is stored; a batch the database refuses is retried, then stored one record per transaction so that a
  * single poison record is dead-lettered alone. The method returns only when every record is stored or
  * dead-lettered, and only then is the batch acknowledged.
@@ -42,22 +39,20 @@ public class DomainEventsConsumer {
     }
 
     private final ChainAppender appender;
-    private final Outbox outbox;
+    private final AuditRecordRelay relay;
     private final DeadLetters deadLetters;
     private final CheckpointWriter checkpoints;
-    private final IdempotentConsumer idempotence;
     private final int maxAttempts;
     private final Duration backoff;
 
-    public DomainEventsConsumer(ChainAppender appender, Outbox outbox, DeadLetters deadLetters,
-            CheckpointWriter checkpoints, IdempotentConsumer idempotence,
+    public DomainEventsConsumer(ChainAppender appender, AuditRecordRelay relay, DeadLetters deadLetters,
+            CheckpointWriter checkpoints,
             @ConfigProperty(name = "behalf.consumer.max-attempts", defaultValue = "5") int maxAttempts,
             @ConfigProperty(name = "behalf.consumer.backoff", defaultValue = "PT0.5S") Duration backoff) {
         this.appender = appender;
-        this.outbox = outbox;
+        this.relay = relay;
         this.deadLetters = deadLetters;
         this.checkpoints = checkpoints;
-        this.idempotence = idempotence;
         this.maxAttempts = maxAttempts;
         this.backoff = backoff;
     }
@@ -85,7 +80,10 @@ public class DomainEventsConsumer {
         }
         for (int attempt = 1;; attempt++) {
             try {
-                return QuarkusTransaction.requiringNew().call(() -> storeInOneTransaction(batch));
+                List<AuditRecord> appended = QuarkusTransaction.requiringNew()
+                        .call(() -> appender.append(batch.stream().map(Delivered::entry).toList()));
+                relay.nudge(appended.stream().map(AuditRecord::chain).collect(Collectors.toSet()));
+                return appended.size();
             } catch (RuntimeException e) {
                 if (io.behalf.messaging.DatabaseUnavailable.isCauseOf(e)) {
                     // no record can be stored until the database is back: wait, and keep the attempts for records
@@ -108,19 +106,6 @@ public class DomainEventsConsumer {
                 pause(backoff.multipliedBy(attempt));
             }
         }
-    }
-
-    private int storeInOneTransaction(List<Delivered> batch) {
-        Map<String, NewRecord> byId = new LinkedHashMap<>();
-        batch.forEach(d -> byId.putIfAbsent(d.entry().eventId(), d.entry()));
-        Set<String> firstDeliveries = idempotence.firstDeliveries(Channels.DOMAIN_EVENTS, byId.keySet());
-        List<NewRecord> fresh = byId.values().stream().filter(n -> firstDeliveries.contains(n.eventId())).toList();
-        if (fresh.isEmpty()) {
-            return 0;
-        }
-        outbox.publishAll(EventType.AUDIT_RECORD, appender.append(fresh).stream()
-                .map(a -> new Outbox.Pending(a.key(), a.record().subject(), a.record())).toList());
-        return fresh.size();
     }
 
     private static Throwable rootCause(Throwable e) {

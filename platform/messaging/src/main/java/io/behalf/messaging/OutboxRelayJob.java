@@ -9,11 +9,6 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -26,9 +21,7 @@ public class OutboxRelayJob {
 
     private final OutboxRelay relay;
     private final Duration retention;
-    private final ExecutorService nudges = Executors.newSingleThreadExecutor(r -> new Thread(r, "outbox-relay-nudge"));
-    private final AtomicBoolean nudgePending = new AtomicBoolean();
-    private final Set<Integer> dirty = ConcurrentHashMap.newKeySet();
+    private final RelayNudges nudges = new RelayNudges("outbox-relay-nudge", this::relay);
 
     @ConfigProperty(name = "behalf.outbox.enabled", defaultValue = "true")
     boolean enabled;
@@ -54,19 +47,7 @@ public class OutboxRelayJob {
         if (!enabled) {
             return;
         }
-        dirty.addAll(shards);
-        if (nudgePending.compareAndSet(false, true)) {
-            nudges.execute(() -> {
-                nudgePending.set(false);
-                Set<Integer> round = new TreeSet<>();
-                for (Integer shard : dirty) {
-                    if (dirty.remove(shard)) {
-                        round.add(shard);
-                    }
-                }
-                relay(round);
-            });
-        }
+        nudges.nudge(shards);
     }
 
     private synchronized void relay(Set<Integer> shards) {
@@ -77,7 +58,7 @@ public class OutboxRelayJob {
 
     @PreDestroy
     void stop() {
-        nudges.shutdownNow();
+        nudges.close();
     }
 
     @Scheduled(identity = "behalf-outbox-purge", every = "1h", delayed = "1m",
@@ -88,7 +69,7 @@ public class OutboxRelayJob {
 
     /** {@code behalf.outbox.enabled=false} stops this instance's relay; tests of the relay itself drive it by hand. */
     @Singleton
-    static class RelayDisabled implements Scheduled.SkipPredicate {
+    public static class RelayDisabled implements Scheduled.SkipPredicate {
         @ConfigProperty(name = "behalf.outbox.enabled", defaultValue = "true")
         boolean enabled;
 
