@@ -131,7 +131,7 @@ public class ChainAppender {
 
     private static Set<String> stored(Connection c, Set<String> eventIds) throws SQLException {
         Set<String> stored = new HashSet<>();
-        try (PreparedStatement s = c.prepareStatement("select event_id from audit_record where event_id = any(?)")) {
+        try (PreparedStatement s = c.prepareStatement("select audit_stored_event_ids(?)")) {
             s.setArray(1, c.createArrayOf("text", eventIds.toArray()));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
