@@ -1,13 +1,16 @@
 package io.behalf.audit.chain;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.ArrayList;
-import java.util.List;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.util.Arrays;
+import java.util.Iterator;
 
 /**
  * The one serialization that is hashed and signed (docs/audit-log.md): JSON without whitespace, object members
@@ -24,10 +27,49 @@ public final class CanonicalJson {
     }
 
     public static String write(JsonNode node) {
-        try {
-            return MAPPER.writeValueAsString(sorted(node));
-        } catch (JsonProcessingException e) {
+        // written straight from the tree, members in sorted order: a sorted copy of the tree cost as much as writing
+        StringWriter out = new StringWriter(256);
+        try (JsonGenerator generator = MAPPER.getFactory().createGenerator(out)) {
+            write(node, generator);
+        } catch (IOException e) {
             throw new IllegalStateException("cannot write canonical JSON", e);
+        }
+        return out.toString();
+    }
+
+    private static void write(JsonNode node, JsonGenerator out) throws IOException {
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            out.writeNull();
+        } else if (node.isObject()) {
+            String[] names = new String[node.size()];
+            Iterator<String> fields = node.fieldNames();
+            for (int i = 0; i < names.length; i++) {
+                names[i] = fields.next();
+            }
+            Arrays.sort(names);
+            out.writeStartObject();
+            for (String name : names) {
+                out.writeFieldName(name);
+                write(node.get(name), out);
+            }
+            out.writeEndObject();
+        } else if (node.isArray()) {
+            out.writeStartArray();
+            for (JsonNode element : node) {
+                write(element, out);
+            }
+            out.writeEndArray();
+        } else if (node.isTextual()) {
+            out.writeString(node.textValue());
+        } else if (node.isInt()) {
+            out.writeNumber(node.intValue());
+        } else if (node.isLong()) {
+            out.writeNumber(node.longValue());
+        } else if (node.isBoolean()) {
+            out.writeBoolean(node.booleanValue());
+        } else {
+            // any other value node writes itself as the mapper would (numbers as parsed)
+            MAPPER.writeTree(out, node);
         }
     }
 
@@ -45,27 +87,5 @@ public final class CanonicalJson {
 
     public static ArrayNode array() {
         return JsonNodeFactory.instance.arrayNode();
-    }
-
-    private static JsonNode sorted(JsonNode node) {
-        if (node == null || node.isMissingNode()) {
-            return JsonNodeFactory.instance.nullNode();
-        }
-        if (node.isObject()) {
-            List<String> names = new ArrayList<>();
-            node.fieldNames().forEachRemaining(names::add);
-            names.sort(String::compareTo);
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
-            for (String name : names) {
-                out.set(name, sorted(node.get(name)));
-            }
-            return out;
-        }
-        if (node.isArray()) {
-            ArrayNode out = JsonNodeFactory.instance.arrayNode();
-            node.forEach(element -> out.add(sorted(element)));
-            return out;
-        }
-        return node;
     }
 }

@@ -32,6 +32,14 @@ class ChainHashTest {
     }
 
     @Test
+    void theCanonicalFormOfNestedValuesIsTheDocumentedText() {
+        String canonical = CanonicalJson.write(CanonicalJson.read("{\"t\":true,\"n\":12345678901234,"
+                + "\"big\":123456789012345678901234,\"b\":[3,{\"z\":1.50,\"a\":null}],\"a\":\"\\u00e9\\n\"}"));
+        assertThat(canonical).isEqualTo("{\"a\":\"\u00e9\\n\",\"b\":[3,{\"a\":null,\"z\":1.5}],"
+                + "\"big\":123456789012345678901234,\"n\":12345678901234,\"t\":true}");
+    }
+
+    @Test
     void canonicalisingTwiceChangesNothing() {
         String once = CanonicalJson.write(CanonicalJson.read("{\"b\":[3,{\"z\":1.50,\"a\":null}],\"a\":\"\\u00e9\\n\"}"));
         assertThat(CanonicalJson.write(CanonicalJson.read(once))).isEqualTo(once);

@@ -72,23 +72,17 @@ public final class EventJson {
     }
 
     private static void requireFields(Object value, String path) {
-        if (!(value instanceof Record)) {
+        if (!(value instanceof Record record)) {
             return;
         }
-        for (RecordComponent component : value.getClass().getRecordComponents()) {
-            String name = path + wireName(component);
-            Object field;
-            try {
-                field = component.getAccessor().invoke(value);
-            } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException(e);
-            }
+        for (RecordFields.Field component : RecordFields.of(record.getClass())) {
+            Object field = component.of(record);
             if (field == null || field instanceof JsonNode node && (node.isNull() || node.isMissingNode())) {
-                if (!component.isAnnotationPresent(OptionalField.class)) {
-                    throw new InvalidEventException("missing required field '" + name + "'");
+                if (!component.optional()) {
+                    throw new InvalidEventException("missing required field '" + path + component.wireName() + "'");
                 }
             } else {
-                requireFields(field, name + ".");
+                requireFields(field, path + component.wireName() + ".");
             }
         }
     }

@@ -120,16 +120,7 @@ public enum EventType {
         if (component == null) {
             return Optional.empty();
         }
-        for (var c : data.getClass().getRecordComponents()) {
-            if (c.getName().equals(component)) {
-                try {
-                    return Optional.ofNullable(c.getAccessor().invoke(data)).map(Object::toString);
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return Optional.empty();
+        return RecordFields.named(data.getClass(), component).map(f -> f.of(data)).map(Object::toString);
     }
 
     public static Optional<EventType> of(String ceType) {
