@@ -93,7 +93,7 @@ public final class BenchStack implements AutoCloseable {
 
     /** Starts one service's JVM with environment added for this start only (e.g. JVM options to compare). */
     public void start(String service, Map<String, String> thisStart) {
-        start(service, thisStart, ServiceProcess.jvmOptions(jar(service)));
+        start(service, thisStart, ServiceProcess.jvmOptions(service, jar(service)));
     }
 
     /** Starts the service with these JVM options instead of the launcher's (the start-up benchmark's baseline). */
@@ -122,10 +122,12 @@ public final class BenchStack implements AutoCloseable {
                 env, log));
     }
 
-    /** The launcher's JVM options as a reader would type them (the archive by its file name). */
-    public List<String> launcherOptions() {
-        return ServiceProcess.jvmOptions(jar(serviceNames().get(0))).stream()
-                .map(o -> o.startsWith("-XX:SharedArchiveFile=") ? "-XX:SharedArchiveFile=app-cds.jsa" : o).toList();
+    /** The launcher's JVM options for a service as a reader would type them (the archive by its file name). */
+    public List<String> launcherOptions(String service) {
+        String archive = "-XX:SharedArchiveFile=";
+        return ServiceProcess.jvmOptions(service, jar(service)).stream()
+                .map(o -> o.startsWith(archive) ? archive + Path.of(o.substring(archive.length())).getFileName() : o)
+                .toList();
     }
 
     private Path jar(String service) {
