@@ -39,8 +39,9 @@ final class ServiceProcess {
      * The JVM options of a service, chosen by the start-up and memory benchmarks (bench/README.md): a class-data
      * archive; C1 only, since these services wait on I/O and C2's compile threads cost more CPU on two cores than its
      * code saves, except in audit-service, whose ingest is bound by its own CPU (parsing, canonical JSON, hashing of
-     * every event) and ran up to 1.6 times faster once C2 had compiled it; a heap that starts small and a serial collector that gives it back; smaller stacks, code cache and
-     * metaspace.
+     * every event) and ran up to 1.6 times faster once C2 had compiled it; a heap that starts small and a serial
+     * collector that gives it back; smaller stacks, code cache and metaspace; and malloc's free memory handed back
+     * to the system every 2 s (6–18 MB less RSS after load).
      *
      * <p>The archive is the one trained on this build: the build's own AppCDS archive holds only the classes loaded
      * before runtime init (about 6,000 of 16,000: not Hibernate's runtime, not the Kafka clients). A start without a
@@ -49,7 +50,7 @@ final class ServiceProcess {
      */
     static List<String> jvmOptions(String service, Path jar) {
         List<String> options = new ArrayList<>(List.of("-Xms16m", "-Xmx96m", "-XX:+UseSerialGC", "-Xss512k",
-                "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=128m"));
+                "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=128m", "-XX:TrimNativeHeapInterval=2000"));
         if (!CPU_BOUND.contains(service)) {
             options.add("-XX:TieredStopAtLevel=1");
         }
