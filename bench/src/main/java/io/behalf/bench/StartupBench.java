@@ -124,8 +124,7 @@ final class StartupBench {
                 List.of("service", "start-up ms", "× floor", "RSS after load MB", "× floor"), rows);
         report.section("Start-up and memory: the launcher's JVM options against the JVM's defaults",
                 "Each repetition starts the service once with the launcher's options ("
-                        + String.join(" ", stack.launcherOptions(BenchStack.CONSENT)) + ", MALLOC_ARENA_MAX=2; "
-                        + BenchStack.AUDIT + " without -XX:TieredStopAtLevel=1) and once with "
+                        + String.join(" ", stack.launcherOptions(BenchStack.CONSENT)) + ", MALLOC_ARENA_MAX=2) and once with "
                         + String.join(" ", JVM_DEFAULTS) + " alone, alternating. RSS here is at ready, before load.",
                 List.of("service", "start-up ms (launcher)", "start-up ms (JVM defaults)", "RSS at ready MB (launcher)",
                         "RSS at ready MB (JVM defaults)"), againstDefaults);

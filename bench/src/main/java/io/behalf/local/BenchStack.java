@@ -93,7 +93,7 @@ public final class BenchStack implements AutoCloseable {
 
     /** Starts one service's JVM with environment added for this start only (e.g. JVM options to compare). */
     public void start(String service, Map<String, String> thisStart) {
-        start(service, thisStart, ServiceProcess.jvmOptions(service, jar(service)));
+        start(service, thisStart, ServiceProcess.jvmOptions(jar(service)));
     }
 
     /** Starts the service with these JVM options instead of the launcher's (the start-up benchmark's baseline). */
@@ -125,7 +125,7 @@ public final class BenchStack implements AutoCloseable {
     /** The launcher's JVM options for a service as a reader would type them (the archive by its file name). */
     public List<String> launcherOptions(String service) {
         String archive = "-XX:SharedArchiveFile=";
-        return ServiceProcess.jvmOptions(service, jar(service)).stream()
+        return ServiceProcess.jvmOptions(jar(service)).stream()
                 .map(o -> o.startsWith(archive) ? archive + Path.of(o.substring(archive.length())).getFileName() : o)
                 .toList();
     }

@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /** One service as its own JVM, its output prefixed with its name. */
@@ -38,22 +37,20 @@ final class ServiceProcess {
     /**
      * The JVM options of a service, chosen by the start-up and memory benchmarks (bench/README.md): a class-data
      * archive; C1 only, since these services wait on I/O and C2's compile threads cost more CPU on two cores than its
-     * code saves, except in audit-service, whose ingest is bound by its own CPU (parsing, canonical JSON, hashing of
-     * every event) and ran up to 1.6 times faster once C2 had compiled it; a heap that starts small and a serial
-     * collector that gives it back; smaller stacks, code cache and metaspace; and malloc's free memory handed back
-     * to the system every 2 s (6–18 MB less RSS after load).
+     * code saves (audit-service's ingest, bound by its own CPU, ran up to 1.6 times faster with C2, but in the full
+     * run its start-up, RSS and the latency of every decision on the shared cores got worse); a heap that starts
+     * small and a serial collector that gives it back; smaller stacks, code cache and metaspace; and malloc's free
+     * memory handed back to the system every 2 s (up to 18 MB less RSS after load).
      *
      * <p>The archive is the one trained on this build: the build's own AppCDS archive holds only the classes loaded
      * before runtime init (about 6,000 of 16,000: not Hibernate's runtime, not the Kafka clients). A start without a
      * trained archive maps none and writes one when the JVM exits normally ({@link #stop()}, Ctrl-C), holding every
      * class that run loaded; later starts map it. A rebuilt jar makes it stale, and the next start trains again.
      */
-    static List<String> jvmOptions(String service, Path jar) {
-        List<String> options = new ArrayList<>(List.of("-Xms16m", "-Xmx96m", "-XX:+UseSerialGC", "-Xss512k",
-                "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=128m", "-XX:TrimNativeHeapInterval=2000"));
-        if (!CPU_BOUND.contains(service)) {
-            options.add("-XX:TieredStopAtLevel=1");
-        }
+    static List<String> jvmOptions(Path jar) {
+        List<String> options = new ArrayList<>(List.of("-Xms16m", "-Xmx96m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Xss512k", "-XX:ReservedCodeCacheSize=32m", "-XX:MaxMetaspaceSize=128m",
+                "-XX:TrimNativeHeapInterval=2000"));
         Path trained = trainedArchive(jar);
         if (isNewer(trained, jar)) {
             options.add("-XX:SharedArchiveFile=" + trained);
@@ -67,8 +64,6 @@ final class ServiceProcess {
     }
 
     private static final String TRAIN = "-XX:ArchiveClassesAtExit=";
-
-    private static final Set<String> CPU_BOUND = Set.of("audit-service");
 
     static Path trainedArchive(Path jar) {
         return jar.resolveSibling("trained-cds.jsa");
@@ -87,7 +82,7 @@ final class ServiceProcess {
     }
 
     static ServiceProcess start(String name, int port, Path jar, Map<String, String> env, PrintStream out) {
-        return start(name, port, jar, jvmOptions(name, jar), env, out);
+        return start(name, port, jar, jvmOptions(jar), env, out);
     }
 
     static ServiceProcess start(String name, int port, Path jar, List<String> jvmOptions, Map<String, String> env,
