@@ -38,7 +38,7 @@ final class ServiceProcess {
      * The JVM options of a service, chosen by the start-up and memory benchmarks (bench/README.md): a class-data
      * archive; C1 only, since these services wait on I/O and C2's compile threads cost more CPU on two cores than its
      * code saves (audit-service's ingest, bound by its own CPU, ran up to 1.6 times faster with C2, but in the full
-     * run its start-up, RSS and the latency of every decision on the shared cores got worse); a heap that starts
+     * run it started slowest and held the most memory of the four); a heap that starts
      * small and a serial collector that gives it back; smaller stacks, code cache and metaspace; and malloc's free
      * memory handed back to the system every 2 s (up to 18 MB less RSS after load).
      *
