@@ -74,6 +74,9 @@ final class AuditIngestBench {
         List<Double> jdbc = new ArrayList<>();
         List<Double> consume = new ArrayList<>();
         List<Double> batches = new ArrayList<>();
+        List<Double> serviceCpu = new ArrayList<>();
+        List<Double> serviceDbCpu = new ArrayList<>();
+        List<Double> rawDbCpu = new ArrayList<>();
         try (Connection db = connect(stack)) {
             try (Statement s = db.createStatement()) {
                 s.execute("create table if not exists bench_raw_record (like audit_record including all)");
@@ -81,23 +84,40 @@ final class AuditIngestBench {
             for (int rep = 0; rep < Plan.WARMUPS + plan.ingestRepetitions(); rep++) {
                 Map<TopicPartition, Long> from = kafka.endOffsets(Topics.CONSENT_EVENTS);
                 long head = head(db);
+                long pid = stack.pid(BenchStack.AUDIT);
+                double cpu = CpuTime.seconds(pid);
+                double dbCpu = CpuTime.postgresSeconds();
                 produce(plan.ingestRecords(), "AI" + rep);
                 double serviceRate = awaitIngest(db, head, plan.ingestRecords(), Duration.ofMinutes(5));
+                awaitPublished(db, Duration.ofMinutes(1));
+                // CPU per event, the relay's publishing included: unlike the rate, it does not depend on what else
+                // ran on the shared cores meanwhile
+                double cpuPerEvent = (CpuTime.seconds(pid) - cpu) * 1e6 / plan.ingestRecords();
+                double dbCpuPerEvent = (CpuTime.postgresSeconds() - dbCpu) * 1e6 / plan.ingestRecords();
                 batches.add(meanBatch(db, head));
                 double consumeRate = rawConsume(from, plan.ingestRecords());
+                double rawDb = CpuTime.postgresSeconds();
                 double jdbcRate = rawInsert(db, head, plan.ingestRecords());
-                Bench.log("audit ingest rep %d: service %.0f/s (%.0f rows a transaction), raw JDBC %.0f/s, raw consume %.0f/s",
-                        rep, serviceRate, batches.get(batches.size() - 1), jdbcRate, consumeRate);
+                double rawDbPerRow = (CpuTime.postgresSeconds() - rawDb) * 1e6 / plan.ingestRecords();
+                Bench.log("audit ingest rep %d: service %.0f/s (%.0f rows a transaction, CPU µs/event %.0f + PostgreSQL "
+                        + "%.0f), raw JDBC %.0f/s (PostgreSQL µs/row %.0f), raw consume %.0f/s", rep, serviceRate,
+                        batches.get(batches.size() - 1), cpuPerEvent, dbCpuPerEvent, jdbcRate, rawDbPerRow, consumeRate);
                 if (rep >= Plan.WARMUPS) {
                     service.add(serviceRate);
                     jdbc.add(jdbcRate);
                     consume.add(consumeRate);
+                    serviceCpu.add(cpuPerEvent);
+                    serviceDbCpu.add(dbCpuPerEvent);
+                    rawDbCpu.add(rawDbPerRow);
                 }
             }
         }
         report.raw("audit-ingest", "service events/s", service, "events/s");
         report.raw("audit-ingest", "raw JDBC batch insert rows/s", jdbc, "rows/s");
         report.raw("audit-ingest", "raw Kafka consume records/s", consume, "records/s");
+        report.raw("audit-ingest", "audit-service CPU per event", serviceCpu, "µs");
+        report.raw("audit-ingest", "PostgreSQL CPU per event (service)", serviceDbCpu, "µs");
+        report.raw("audit-ingest", "PostgreSQL CPU per row (raw JDBC)", rawDbCpu, "µs");
         List<Double> ratios = ratios(service, jdbc);
         Spread ratio = Spread.of(ratios);
         report.target("Audit ingest vs raw JDBC batch insert", String.format("%.2f", ratio.median()), "≥ 0.5",
@@ -105,13 +125,17 @@ final class AuditIngestBench {
         List<String> charts = report.section("Audit ingest (" + plan.ingestRecords() + " consent.events records per repetition)",
                 Plan.WARMUPS + " warm-up + " + plan.ingestRepetitions() + " repetitions; median (min–max, CV). "
                         + "Ratio per repetition, service over raw JDBC in the same repetition. The other readers of "
-                        + "consent.events (email-release, impersonation-alert) are stopped meanwhile and skip these records.",
-                List.of("path", "rate", "ratio to raw JDBC"),
+                        + "consent.events (email-release, impersonation-alert) are stopped meanwhile and skip these records. "
+                        + "CPU per event: from the first record produced until the last one is stored and published on "
+                        + "audit.records; PostgreSQL counts every backend.",
+                List.of("path", "rate", "ratio to raw JDBC", "CPU µs/event: Java process", "PostgreSQL"),
                 List.of(List.of("audit-service: Kafka → dedupe + hash chain, audit.records published from the log", Spread.of(service).describe("%.0f/s"),
-                                ratio.describe("%.2f")),
-                        List.of("raw JDBC batch insert of the same rows (batches of " + BATCH + ")", Spread.of(jdbc).describe("%.0f/s"), "1"),
+                                ratio.describe("%.2f"), Spread.of(serviceCpu).describe("%.0f"),
+                                Spread.of(serviceDbCpu).describe("%.0f")),
+                        List.of("raw JDBC batch insert of the same rows (batches of " + BATCH + ")", Spread.of(jdbc).describe("%.0f/s"), "1",
+                                "–", Spread.of(rawDbCpu).describe("%.0f")),
                         List.of("raw Kafka consume of the same records (ceiling)", Spread.of(consume).describe("%.0f/s"),
-                                Spread.of(ratios(consume, jdbc)).describe("%.2f"))));
+                                Spread.of(ratios(consume, jdbc)).describe("%.2f"), "–", "–")));
         CategoryChart chart = new CategoryChartBuilder().width(700).height(400).title("Audit ingest (median)")
                 .yAxisTitle("events/s").build();
         chart.getStyler().setLegendVisible(false);
@@ -159,6 +183,23 @@ final class AuditIngestBench {
             rs.next();
             return rs.getLong(1);
         }
+    }
+
+    /** Waits until audit-service published every stored record of chain 0 on audit.records. */
+    static void awaitPublished(Connection db, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery(
+                    "select coalesce((select published_seq from audit_publication where chain = 0), 0) "
+                            + ">= coalesce((select max(seq) from audit_record where chain = 0), 0)")) {
+                rs.next();
+                if (rs.getBoolean(1)) {
+                    return;
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new IllegalStateException("audit-service did not publish its records within " + within.toSeconds() + " s");
     }
 
     /** Rows per second appended between the first and last observation of a growing chain head. */
