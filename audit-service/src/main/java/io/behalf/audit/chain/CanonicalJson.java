@@ -2,13 +2,13 @@ package io.behalf.audit.chain;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.SegmentedStringWriter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.util.Arrays;
 import java.util.Iterator;
 
@@ -28,13 +28,16 @@ public final class CanonicalJson {
 
     public static String write(JsonNode node) {
         // written straight from the tree, members in sorted order: a sorted copy of the tree cost as much as writing
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator generator = MAPPER.getFactory().createGenerator(out)) {
-            write(node, generator);
+        // Jackson's pooled segments, as writeValueAsString uses: a StringWriter grew and copied its buffer per record
+        SegmentedStringWriter out = new SegmentedStringWriter(MAPPER.getFactory()._getBufferRecycler());
+        try {
+            try (JsonGenerator generator = MAPPER.getFactory().createGenerator(out)) {
+                write(node, generator);
+            }
+            return out.getAndClear();
         } catch (IOException e) {
             throw new IllegalStateException("cannot write canonical JSON", e);
         }
-        return out.toString();
     }
 
     private static void write(JsonNode node, JsonGenerator out) throws IOException {

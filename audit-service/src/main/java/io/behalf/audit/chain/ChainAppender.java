@@ -81,14 +81,14 @@ public class ChainAppender {
         String prevHash = head == null ? ChainHash.GENESIS : head.hash();
         try (PreparedStatement insert = c.prepareStatement(INSERT)) {
             for (NewRecord n : records) {
-                // the stored text is the canonical form of n.data(), and re-reading it gives n.data() back (same
-                // plain Jackson node types), so the record is hashed from the tree in hand (ChainVerifier re-reads)
+                // the stored text is the canonical form of n.data(), the same text the hash covers: written once
+                // and used for both (ChainVerifier re-reads it and hashes it again)
                 String data = CanonicalJson.write(n.data());
                 String notes = StoredRecords.notesJson(n.notes());
                 AuditRecord unhashed = new AuditRecord(chain, ++seq, n.eventId(), n.type(), n.source(), n.subject(),
                         n.ticketId(), n.actor(), ChainHash.micros(n.occurredAt()), recordedAt,
                         n.data(), prevHash, null, n.notes() == null ? List.of() : n.notes());
-                String hash = ChainHash.of(unhashed);
+                String hash = ChainHash.of(unhashed, data);
                 AuditRecord stored = new AuditRecord(unhashed.chain(), unhashed.seq(), unhashed.eventId(),
                         unhashed.type(), unhashed.source(), unhashed.subject(), unhashed.ticketId(), unhashed.actor(),
                         unhashed.occurredAt(), unhashed.recordedAt(), unhashed.data(), prevHash, hash,

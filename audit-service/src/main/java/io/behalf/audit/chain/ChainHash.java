@@ -1,6 +1,8 @@
 package io.behalf.audit.chain;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.util.RawValue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.behalf.events.audit.AuditRecord;
 import java.nio.charset.StandardCharsets;
@@ -27,8 +29,17 @@ public final class ChainHash {
         return sha256(canonical(r));
     }
 
+    /** The same hash, for a record whose data is already written as its canonical text (the stored column). */
+    public static String of(AuditRecord r, String canonicalData) {
+        return sha256(canonical(r, canonicalData));
+    }
+
     /** The exact text that is hashed; public so that docs and tests can show it. */
     public static String canonical(AuditRecord r) {
+        return canonical(r, CanonicalJson.write(r.data()));
+    }
+
+    private static String canonical(AuditRecord r, String canonicalData) {
         ObjectNode o = CanonicalJson.object();
         o.put("chain", r.chain());
         o.put("seq", r.seq());
@@ -40,7 +51,8 @@ public final class ChainHash {
         o.put("actor", r.actor());
         o.put("occurredAt", time(r.occurredAt()));
         o.put("recordedAt", time(r.recordedAt()));
-        o.set("data", r.data());
+        // canonical text is a fixed point of CanonicalJson.write, so it goes in as it is
+        o.set("data", JsonNodeFactory.instance.rawValueNode(new RawValue(canonicalData)));
         ArrayNode notes = o.putArray("notes");
         (r.notes() == null ? List.<String>of() : r.notes()).forEach(notes::add);
         o.put("prevHash", r.prevHash());

@@ -38,8 +38,9 @@ public final class AuditEntries {
     /** @throws InvalidEventException for an unknown type, a type on the wrong topic or a payload breaking the contract */
     public static NewRecord from(InboundEvent event, ConsumerRecord<String, String> delivered) {
         EventType type = event.eventType();
-        Record payload = event.payload();
+        // read once: the tree is stored and hashed, the payload record gives the actor
         JsonNode data = readTree(event.data());
+        Record payload = event.payload(data);
         String ticketId = text(data, "ticketId");
         String subject = event.subject() != null ? event.subject()
                 : SUBJECT_FIELDS.stream().map(f -> text(data, f)).filter(v -> v != null).findFirst().orElse(null);
@@ -84,6 +85,9 @@ public final class AuditEntries {
     }
 
     private static JsonNode readTree(String json) {
+        if (json == null || json.isBlank()) {
+            throw new InvalidEventException("empty payload");
+        }
         try {
             return io.behalf.events.EventJson.MAPPER.readTree(json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -189,7 +189,7 @@ public class AuditRecordRelay {
             s.setInt(3, batchSize);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    AuditRecord r = StoredRecords.read(rs);
+                    AuditRecord r = StoredRecords.readForWriting(rs);
                     records.add(new Unpublished(r,
                             AuditEntries.keyOf(r.ticketId(), r.subject(), rs.getString("record_key"), r.eventId())));
                 }

@@ -58,7 +58,7 @@ public class AuditRecordsResource {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = prepare(c, sql, values);
                 ResultSet rs = s.executeQuery()) {
             while (rs.next()) {
-                records.add(StoredRecords.read(rs));
+                records.add(StoredRecords.readForWriting(rs));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot query the audit log", e);
@@ -101,7 +101,7 @@ public class AuditRecordsResource {
                 s.setFetchSize(config.export().fetchSize());
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) {
-                        out.write(EventJson.MAPPER.writeValueAsBytes(StoredRecords.read(rs)));
+                        out.write(EventJson.MAPPER.writeValueAsBytes(StoredRecords.readForWriting(rs)));
                         out.write('\n');
                     }
                 }

@@ -2,7 +2,11 @@ package io.behalf.audit.chain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import io.behalf.events.EventJson;
 import io.behalf.events.audit.AuditRecord;
 import java.security.KeyPair;
 import java.time.Instant;
@@ -37,6 +41,36 @@ class ChainHashTest {
                 + "\"big\":123456789012345678901234,\"b\":[3,{\"z\":1.50,\"a\":null}],\"a\":\"\\u00e9\\n\"}"));
         assertThat(canonical).isEqualTo("{\"a\":\"\u00e9\\n\",\"b\":[3,{\"a\":null,\"z\":1.5}],"
                 + "\"big\":123456789012345678901234,\"n\":12345678901234,\"t\":true}");
+    }
+
+    @Test
+    void aRecordHashedFromItsStoredDataTextHashesAsFromItsTree() {
+        ObjectNode data = (ObjectNode) CanonicalJson.read("{\"z\":[1,{\"b\":\"\\ud83d\\ude00\",\"a\":null}],\"a\":\"é\"}");
+        AuditRecord record = new AuditRecord(3, 7L, "e-7", "behalf.consent.granted", "/behalf/test", "c-1", "ZD-7",
+                "42", Instant.parse("2026-11-28T10:00:00Z"), Instant.parse("2026-11-28T10:00:01Z"), data,
+                "a".repeat(64), null, List.of("a note"));
+        String storedText = CanonicalJson.write(data);
+
+        assertThat(ChainHash.of(record, storedText)).isEqualTo(ChainHash.of(record));
+        // and the documented hash of the first test does not move when it comes through the stored text
+        AuditRecord solved = new AuditRecord(0, 1L, "e-1", "behalf.ticket.solved", "/behalf/test", null, "ZD-1", null,
+                Instant.parse("2026-11-28T10:00:00Z"), Instant.parse("2026-11-28T10:00:01.500000999Z"), null,
+                ChainHash.GENESIS, null, List.of());
+        assertThat(ChainHash.of(solved, "{\"solvedAt\":\"2026-11-28T10:00:00Z\",\"ticketId\":\"ZD-1\"}"))
+                .isEqualTo("063d4dbc14b31d13af503b9bcbd93413ab393ae2f8086c3f52eaf008570b02e0");
+    }
+
+    @Test
+    void aStoredRecordReadForWritingWritesItsDataTextUnchanged() throws Exception {
+        String text = "{\"a\":\"é\",\"n\":1.5,\"z\":[1,null]}";
+        JsonNode raw = JsonNodeFactory.instance
+                .rawValueNode(new RawValue(text));
+        AuditRecord record = new AuditRecord(0, 1L, "e-1", "t", "/s", null, null, null, Instant.EPOCH, Instant.EPOCH,
+                raw, ChainHash.GENESIS, "h", List.of());
+        AuditRecord parsed = new AuditRecord(0, 1L, "e-1", "t", "/s", null, null, null, Instant.EPOCH, Instant.EPOCH,
+                CanonicalJson.read(text), ChainHash.GENESIS, "h", List.of());
+
+        assertThat(EventJson.write(record)).isEqualTo(EventJson.write(parsed));
     }
 
     @Test

@@ -31,14 +31,30 @@ public final class EventJson {
         if (json == null || json.isBlank()) {
             throw new InvalidEventException("empty payload");
         }
-        T value;
         try {
-            value = MAPPER.readValue(json, type);
+            return checked(MAPPER.readValue(json, type));
         } catch (JsonMappingException e) {
             throw new InvalidEventException(describe(e), e);
         } catch (JsonProcessingException e) {
             throw new InvalidEventException("not JSON: " + e.getOriginalMessage(), e);
         }
+    }
+
+    /** The same rules, for a payload already read into a tree (a consumer that keeps the tree parses it once). */
+    public static <T> T read(JsonNode tree, Class<T> type) {
+        if (tree == null || tree.isMissingNode()) {
+            throw new InvalidEventException("empty payload");
+        }
+        try {
+            return checked(MAPPER.treeToValue(tree, type));
+        } catch (JsonMappingException e) {
+            throw new InvalidEventException(describe(e), e);
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException("bad payload: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static <T> T checked(T value) {
         if (value == null) {
             throw new InvalidEventException("payload is null");
         }

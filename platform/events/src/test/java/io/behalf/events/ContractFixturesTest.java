@@ -76,10 +76,41 @@ class ContractFixturesTest {
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessage("missing required field '" + field + "'");
 
+        assertThatThrownBy(() -> EventJson.read(fixture, type.payload()))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessage("missing required field '" + field + "'");
+
         fixture.putNull(field);
         assertThatThrownBy(() -> EventJson.read(type, fixture.toString()))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessage("missing required field '" + field + "'");
+        assertThatThrownBy(() -> EventJson.read(fixture, type.payload()))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessage("missing required field '" + field + "'");
+    }
+
+    @ParameterizedTest
+    @EnumSource(EventType.class)
+    void aTreeReadsIntoTheSameRecordAsItsText(EventType type) throws Exception {
+        String fixture = EventFixtures.json(type);
+        assertThat(EventJson.read(EventJson.MAPPER.readTree(fixture), type.payload()))
+                .isEqualTo(EventJson.read(type, fixture));
+    }
+
+    @Test
+    void aTreeBreakingTheContractIsRejectedAsItsTextIs() throws Exception {
+        ObjectNode fixture = (ObjectNode) EventJson.MAPPER.readTree(EventFixtures.json(EventType.CONSENT_REQUESTED));
+        fixture.put("action", "FORMAT_HARD_DRIVE");
+        assertThatThrownBy(() -> EventJson.read(fixture, ConsentRequested.class))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageStartingWith("bad value for field 'action'");
+        assertThatThrownBy(() -> EventJson.read(EventJson.MAPPER.readTree("[1, 2]"), ConsentRequested.class))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessageStartingWith("bad payload");
+        assertThatThrownBy(() -> EventJson.read(EventJson.MAPPER.readTree(""), TicketOpened.class))
+                .hasMessage("empty payload");
+        assertThatThrownBy(() -> EventJson.read(EventJson.MAPPER.readTree("null"), TicketOpened.class))
+                .hasMessage("payload is null");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.behalf.messaging;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.behalf.events.EventJson;
 import io.behalf.events.EventType;
 import io.behalf.events.InvalidEventException;
@@ -65,11 +66,26 @@ public record InboundEvent(String id, String type, String source, String subject
     /** The data read into the record of this event's type, validated (see {@link EventJson}). */
     @SuppressWarnings("unchecked")
     public <T extends Record> T payload() {
+        EventType eventType = onItsTopic();
+        return (T) keyed(eventType, EventJson.read(eventType, data));
+    }
+
+    /** The same, from {@link #data()} already read into this tree. */
+    @SuppressWarnings("unchecked")
+    public <T extends Record> T payload(JsonNode tree) {
+        EventType eventType = onItsTopic();
+        return (T) keyed(eventType, EventJson.read(tree, eventType.payload()));
+    }
+
+    private EventType onItsTopic() {
         EventType eventType = eventType();
         if (!eventType.topic().equals(topic)) {
             throw new InvalidEventException("event type " + type + " does not belong on topic " + topic);
         }
-        T payload = (T) EventJson.read(eventType, data);
+        return eventType;
+    }
+
+    private Record keyed(EventType eventType, Record payload) {
         // a record on the wrong partition would be processed out of order with the rest of its ticket or account
         eventType.partitionKey(payload).ifPresent(expected -> {
             if (!expected.equals(key)) {
