@@ -31,13 +31,7 @@ public final class EventJson {
         if (json == null || json.isBlank()) {
             throw new InvalidEventException("empty payload");
         }
-        try {
-            return checked(MAPPER.readValue(json, type));
-        } catch (JsonMappingException e) {
-            throw new InvalidEventException(describe(e), e);
-        } catch (JsonProcessingException e) {
-            throw new InvalidEventException("not JSON: " + e.getOriginalMessage(), e);
-        }
+        return checked(() -> MAPPER.readValue(json, type));
     }
 
     /** The same rules, for a payload already read into a tree (a consumer that keeps the tree parses it once). */
@@ -45,16 +39,22 @@ public final class EventJson {
         if (tree == null || tree.isMissingNode()) {
             throw new InvalidEventException("empty payload");
         }
+        return checked(() -> MAPPER.treeToValue(tree, type));
+    }
+
+    private interface Reading<T> {
+        T read() throws JsonProcessingException;
+    }
+
+    private static <T> T checked(Reading<T> reading) {
+        T value;
         try {
-            return checked(MAPPER.treeToValue(tree, type));
+            value = reading.read();
         } catch (JsonMappingException e) {
             throw new InvalidEventException(describe(e), e);
         } catch (JsonProcessingException e) {
-            throw new InvalidEventException("bad payload: " + e.getOriginalMessage(), e);
+            throw new InvalidEventException("not JSON: " + e.getOriginalMessage(), e);
         }
-    }
-
-    private static <T> T checked(T value) {
         if (value == null) {
             throw new InvalidEventException("payload is null");
         }
