@@ -12,6 +12,7 @@ import io.behalf.testing.BehalfTestInfrastructure;
 import io.behalf.testing.Tokens;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
@@ -21,6 +22,8 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,9 +36,27 @@ import org.junit.jupiter.api.Test;
 class ConsentCheckTest {
 
     private static final Duration HOUR = Duration.ofHours(1);
+    private static final String DEADLINE_SWEEP = "consent-deadlines";
 
     @Inject
     EntityManager em;
+
+    @Inject
+    Scheduler scheduler;
+
+    /**
+     * Some cases put rows past their deadline and ask before the sweep ends them: the sweeper (every second in
+     * tests) would otherwise end them first now and then, and the check would answer for the ended consent.
+     */
+    @BeforeEach
+    void holdTheDeadlineSweep() {
+        scheduler.pause(DEADLINE_SWEEP);
+    }
+
+    @AfterEach
+    void releaseTheDeadlineSweep() {
+        scheduler.resume(DEADLINE_SWEEP);
+    }
 
     @Test
     void aValidGrantForExactlyThisActionAndTargetAllows() {
