@@ -2,8 +2,8 @@ package io.behalf.audit.chain;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.util.RawValue;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import io.behalf.events.audit.AuditRecord;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -2,6 +2,7 @@ package io.behalf.audit.ingest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.behalf.audit.chain.NewRecord;
+import io.behalf.events.EventJson;
 import io.behalf.events.EventType;
 import io.behalf.events.InvalidEventException;
 import io.behalf.events.consent.ConsentDenied;
@@ -39,7 +40,7 @@ public final class AuditEntries {
     public static NewRecord from(InboundEvent event, ConsumerRecord<String, String> delivered) {
         EventType type = event.eventType();
         // read once: the tree is stored and hashed, the payload record gives the actor
-        JsonNode data = readTree(event.data());
+        JsonNode data = EventJson.readTree(event.data());
         Record payload = event.payload(data);
         String ticketId = text(data, "ticketId");
         String subject = event.subject() != null ? event.subject()
@@ -82,17 +83,6 @@ public final class AuditEntries {
                             s.startedAt(), s.ip() == null ? "" : " from " + s.ip()));
         }
         return List.of();
-    }
-
-    private static JsonNode readTree(String json) {
-        if (json == null || json.isBlank()) {
-            throw new InvalidEventException("empty payload");
-        }
-        try {
-            return io.behalf.events.EventJson.MAPPER.readTree(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InvalidEventException("not JSON: " + e.getOriginalMessage(), e);
-        }
     }
 
     private static String text(JsonNode data, String field) {

@@ -28,10 +28,14 @@ public final class EventJson {
     }
 
     public static <T> T read(String json, Class<T> type) {
-        if (json == null || json.isBlank()) {
-            throw new InvalidEventException("empty payload");
-        }
+        requirePresent(json);
         return checked(() -> MAPPER.readValue(json, type));
+    }
+
+    /** The payload as a tree, refused as {@link #read(String, Class)} refuses what is empty or not JSON. */
+    public static JsonNode readTree(String json) {
+        requirePresent(json);
+        return checked(() -> MAPPER.readTree(json));
     }
 
     /** The same rules, for a payload already read into a tree (a consumer that keeps the tree parses it once). */
@@ -40,6 +44,12 @@ public final class EventJson {
             throw new InvalidEventException("empty payload");
         }
         return checked(() -> MAPPER.treeToValue(tree, type));
+    }
+
+    private static void requirePresent(String json) {
+        if (json == null || json.isBlank()) {
+            throw new InvalidEventException("empty payload");
+        }
     }
 
     private interface Reading<T> {
