@@ -108,8 +108,9 @@ public class CheckpointWriter {
      * call, which cost more CPU than the rest of a checkpoint (bench/README.md).
      */
     private String lastHeads() {
-        return ((List<?>) em.createNativeQuery("select heads from audit_checkpoint order by id desc limit 1", String.class)
-                .getResultList()).stream().map(String.class::cast).findFirst().orElse(null);
+        List<?> last = em.createNativeQuery("select heads from audit_checkpoint order by id desc limit 1", String.class)
+                .getResultList();
+        return last.isEmpty() ? null : (String) last.get(0);
     }
 
     @SuppressWarnings("unchecked")

@@ -18,6 +18,7 @@ import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -249,14 +250,29 @@ public class Replies {
         });
     }
 
-    /** The batch's comments already stored: delivered before under another ce_id. */
+    /**
+     * The batch's comments already stored: delivered before under another ce_id. One SQL text over arrays
+     * whatever the batch: as HQL with two {@code in} lists, Hibernate built a new SQL AST whenever their sizes
+     * changed. The session holds nothing unwritten here (every batch step ends with a flush), so plain JDBC reads
+     * what the query did.
+     */
     private Set<CommentKey> stored(List<TicketCommentAdded> comments) {
         Set<CommentKey> known = new HashSet<>();
-        em.createQuery("select r.ticketId, r.commentId from TicketReply r where r.ticketId in ?1 and r.commentId in ?2",
-                        Object[].class)
-                .setParameter(1, comments.stream().map(TicketCommentAdded::ticketId).distinct().toList())
-                .setParameter(2, comments.stream().map(TicketCommentAdded::commentId).distinct().toList())
-                .getResultList().forEach(row -> known.add(new CommentKey((String) row[0], (String) row[1])));
+        em.unwrap(Session.class).doWork(c -> {
+            try (PreparedStatement s = c.prepareStatement("""
+                    select ticket_id, comment_id from ticket_reply
+                    where ticket_id = any(?) and comment_id = any(?)""")) {
+                s.setArray(1, c.createArrayOf("text",
+                        comments.stream().map(TicketCommentAdded::ticketId).distinct().toArray()));
+                s.setArray(2, c.createArrayOf("text",
+                        comments.stream().map(TicketCommentAdded::commentId).distinct().toArray()));
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        known.add(new CommentKey(rs.getString(1), rs.getString(2)));
+                    }
+                }
+            }
+        });
         return known;
     }
 

@@ -64,7 +64,8 @@ public class KafkaOutboxPublisher implements OutboxPublisher {
             headers.add("ce_subject", bytes(event.subject()));
         }
         headers.add("content-type", JSON);
-        headers.add("ce_time", bytes(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(event.occurredAt().atOffset(ZoneOffset.UTC))));
+        headers.add("ce_time",
+                bytes(DateTimeFormatter.ISO_OFFSET_DATE_TIME.format(event.occurredAt().atOffset(ZoneOffset.UTC))));
         return headers;
     }
 

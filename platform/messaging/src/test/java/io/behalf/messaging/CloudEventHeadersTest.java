@@ -20,8 +20,8 @@ class CloudEventHeadersTest {
     void anEventWithASubjectCarriesEveryHeaderInTheConnectorsOrder() {
         Headers headers = KafkaOutboxPublisher.headers(event("C-1", Instant.parse("2026-12-06T09:30:01.123456Z")));
 
-        assertThat(Arrays.stream(headers.toArray()).map(Header::key).toList()).containsExactly("ce_specversion", "ce_id",
-                "ce_type", "ce_source", "ce_subject", "content-type", "ce_time");
+        assertThat(Arrays.stream(headers.toArray()).map(Header::key).toList()).containsExactly("ce_specversion",
+                "ce_id", "ce_type", "ce_source", "ce_subject", "content-type", "ce_time");
         assertThat(text(headers, "ce_specversion")).isEqualTo("1.0");
         assertThat(text(headers, "ce_id")).isEqualTo(ID.toString());
         assertThat(text(headers, "ce_type")).isEqualTo("behalf.consent.revoked");
