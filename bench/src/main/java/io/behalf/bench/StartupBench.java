@@ -155,7 +155,7 @@ final class StartupBench {
     private List<Double> floor() throws Exception {
         List<Double> times = new ArrayList<>();
         for (int rep = 0; rep < Math.max(3, plan.startupRepetitions()); rep++) {
-            int port = freePort();
+            int port = io.behalf.testing.FreePorts.next();
             long start = System.nanoTime();
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                     "-cp", System.getProperty("java.class.path"), JvmFloor.class.getName(), String.valueOf(port))
@@ -171,11 +171,6 @@ final class StartupBench {
         return times;
     }
 
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 
     private double awaitReady(int port, long start) throws Exception {
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))

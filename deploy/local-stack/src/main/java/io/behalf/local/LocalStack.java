@@ -2,6 +2,7 @@ package io.behalf.local;
 
 import io.behalf.testing.EmbeddedKafka;
 import io.behalf.testing.EmbeddedPostgresServer;
+import io.behalf.testing.FreePorts;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Files;
@@ -296,7 +297,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private static void requireFree(int port, String setting) {
-        if (!Ports.isFree(port)) {
+        if (!FreePorts.isFree(port)) {
             throw new LocalStackException("port " + port + " is in use: stop what uses it, or set " + setting);
         }
     }

@@ -1,9 +1,6 @@
 package io.behalf.local;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import io.behalf.testing.FreePorts;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -25,13 +22,9 @@ record Ports(int kafka, int postgres, int gitlab, int slack, Map<String, Integer
     static Ports free() {
         Map<String, Integer> services = new LinkedHashMap<>();
         for (String service : fromEnv().services().keySet()) {
-            services.put(service, next());
+            services.put(service, FreePorts.next());
         }
-        int kafka;
-        do {
-            kafka = next();
-        } while (!isFree(kafka + 1));
-        return new Ports(kafka, next(), next(), next(), services);
+        return new Ports(FreePorts.nextPair(), FreePorts.next(), FreePorts.next(), FreePorts.next(), services);
     }
 
     int consent() {
@@ -55,21 +48,4 @@ record Ports(int kafka, int postgres, int gitlab, int slack, Map<String, Integer
         return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
     }
 
-    private static int next() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
 }
