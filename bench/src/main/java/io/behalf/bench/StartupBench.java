@@ -1,6 +1,7 @@
 package io.behalf.bench;
 
 import io.behalf.local.BenchStack;
+import io.behalf.testing.FreePorts;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -155,7 +156,7 @@ final class StartupBench {
     private List<Double> floor() throws Exception {
         List<Double> times = new ArrayList<>();
         for (int rep = 0; rep < Math.max(3, plan.startupRepetitions()); rep++) {
-            int port = io.behalf.testing.FreePorts.next();
+            int port = FreePorts.next();
             long start = System.nanoTime();
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                     "-cp", System.getProperty("java.class.path"), JvmFloor.class.getName(), String.valueOf(port))
@@ -170,7 +171,6 @@ final class StartupBench {
         }
         return times;
     }
-
 
     private double awaitReady(int port, long start) throws Exception {
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))

@@ -21,20 +21,21 @@ public final class FreePorts {
     private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
     private static final int LOWEST = 10_000;
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+    /** Read once: the range is the kernel's setting, not something that changes while ports are handed out. */
+    private static final int BELOW = ephemeralRangeStart();
 
     private FreePorts() {
     }
 
     /** A free port below the ephemeral range. */
     public static int next() {
-        int below = ephemeralRangeStart();
         for (int attempt = 0; attempt < 1_000; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(LOWEST, below - 1);
+            int port = ThreadLocalRandom.current().nextInt(LOWEST, BELOW - 1);
             if (isFree(port) && HANDED_OUT.add(port)) {
                 return port;
             }
         }
-        throw new IllegalStateException("no free port between " + LOWEST + " and " + below);
+        throw new IllegalStateException("no free port between " + LOWEST + " and " + BELOW);
     }
 
     /** A free port whose successor is free too (Kafka's broker and controller), both handed out. */
@@ -45,7 +46,7 @@ public final class FreePorts {
                 return port;
             }
         }
-        throw new IllegalStateException("no two free ports in a row below " + ephemeralRangeStart());
+        throw new IllegalStateException("no two free ports in a row below " + BELOW);
     }
 
     /** Whether nothing listens on the port now. */
