@@ -20,7 +20,9 @@ import org.knowm.xchart.CategoryChartBuilder;
 /**
  * Start-up time (process start to the first 200 of {@code /q/health/ready}, polled every 10 ms) of each service
  * started alone against the running broker and database, and its resident memory after the load benchmarks
- * (VmRSS). The floor of both is a bare JVM serving one health endpoint with the JDK's HTTP server.
+ * (VmRSS). Two floors for both: a bare JVM serving one health endpoint with the JDK's HTTP server, and the same
+ * Quarkus extensions without Behalf's code ({@link BenchStack#STACK_FLOOR}), which says how much of a service's
+ * start-up and memory is its own and how much the stack's.
  */
 final class StartupBench {
 
@@ -59,6 +61,44 @@ final class StartupBench {
         throw new IOException("no VmRSS for process " + pid);
     }
 
+    /** One app's alternating starts: with the launcher's options and with the JVM's defaults. */
+    private record Starts(List<Double> times, List<Double> readyRss, List<Double> defaultsTimes, List<Double> defaultsRss) {
+    }
+
+    private Starts measure(String app) throws Exception {
+        Starts s = new Starts(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+        // the two configurations alternate, so that the shared CPU's noise hits both alike
+        for (int rep = 0; rep < plan.startupRepetitions(); rep++) {
+            stack.stop(app);
+            long t = System.nanoTime();
+            stack.start(app, Map.of(), JVM_DEFAULTS);
+            s.defaultsTimes().add(awaitReady(stack.port(app), t));
+            s.defaultsRss().add(rssMb(stack.pid(app)));
+            stack.stop(app);
+            long start = System.nanoTime();
+            stack.start(app);
+            s.times().add(awaitReady(stack.port(app), start));
+            s.readyRss().add(rssMb(stack.pid(app)));
+        }
+        Bench.log("start-up %s: %s ms (RSS %s MB); JVM defaults %s ms (RSS %s MB)", app, s.times(), s.readyRss(),
+                s.defaultsTimes(), s.defaultsRss());
+        report.raw("startup", app + " ms to ready with JVM defaults", s.defaultsTimes(), "ms");
+        report.raw("startup", app + " ms to ready", s.times(), "ms");
+        return s;
+    }
+
+    /** The stack floor's first start trains its class-data archive (as every service's first start did). */
+    private Starts measureStackFloor() throws Exception {
+        stack.start(BenchStack.STACK_FLOOR);
+        if (!stack.awaitReady(BenchStack.STACK_FLOOR, Duration.ofSeconds(120))) {
+            throw new IllegalStateException("the stack floor app did not become ready: see bench/target/bench-stack.log");
+        }
+        stack.stop(BenchStack.STACK_FLOOR);
+        Starts s = measure(BenchStack.STACK_FLOOR);
+        stack.stop(BenchStack.STACK_FLOOR);
+        return s;
+    }
+
     void run() throws Exception {
         List<List<String>> rows = new ArrayList<>();
         List<List<String>> againstDefaults = new ArrayList<>();
@@ -66,6 +106,9 @@ final class StartupBench {
         List<Double> medians = new ArrayList<>();
         List<Double> floor = floor();
         double floorRss = this.floorRss;
+        double bare = Spread.of(floor).median();
+        Starts stackFloor = measureStackFloor();
+        double stackFloorMs = Spread.of(stackFloor.times()).median();
         boolean allFast = true;
         boolean allSmall = true;
         String slowest = "";
@@ -73,32 +116,9 @@ final class StartupBench {
         String biggest = "";
         double biggestMb = 0;
         for (String service : stack.serviceNames()) {
-            List<Double> times = new ArrayList<>();
-            List<Double> defaultsTimes = new ArrayList<>();
-            List<Double> readyRss = new ArrayList<>();
-            List<Double> defaultsRss = new ArrayList<>();
-            // the two configurations alternate, so that the shared CPU's noise hits both alike
-            for (int rep = 0; rep < plan.startupRepetitions(); rep++) {
-                stack.stop(service);
-                long t = System.nanoTime();
-                stack.start(service, Map.of(), JVM_DEFAULTS);
-                defaultsTimes.add(awaitReady(stack.port(service), t));
-                defaultsRss.add(rssMb(stack.pid(service)));
-                stack.stop(service);
-                long start = System.nanoTime();
-                stack.start(service);
-                times.add(awaitReady(stack.port(service), start));
-                readyRss.add(rssMb(stack.pid(service)));
-            }
-            Bench.log("start-up %s: %s ms (RSS %s MB); JVM defaults %s ms (RSS %s MB)", service, times, readyRss,
-                    defaultsTimes, defaultsRss);
-            report.raw("startup", service + " ms to ready with JVM defaults", defaultsTimes, "ms");
-            againstDefaults.add(List.of(service, Spread.of(times).describe("%.0f"),
-                    Spread.of(defaultsTimes).describe("%.0f"),
-                    Spread.of(readyRss).describe("%.0f"), Spread.of(defaultsRss).describe("%.0f")));
-            Bench.log("start-up %s: %s ms", service, times);
-            report.raw("startup", service + " ms to ready", times, "ms");
-            Spread t = Spread.of(times);
+            Starts s = measure(service);
+            againstDefaults.add(againstDefaults(service, s));
+            Spread t = Spread.of(s.times());
             double rss = rssAfterLoad.get(service);
             allFast &= t.median() <= 2000;
             allSmall &= rss <= 200;
@@ -110,30 +130,43 @@ final class StartupBench {
                 biggestMb = rss;
                 biggest = service;
             }
-            rows.add(List.of(service, t.describe("%.0f"), String.format("%.1f", t.median() / Spread.of(floor).median()),
+            rows.add(List.of(service, t.describe("%.0f"), String.format("%.1f", t.median() / bare),
+                    String.format("%.2f", t.median() / stackFloorMs), Spread.of(s.readyRss()).describe("%.0f"),
                     String.format("%.0f", rss), String.format("%.1f", rss / floorRss)));
             names.add(service.replace("-service", ""));
             medians.add(t.median());
         }
-        rows.add(List.of("bare JVM + JDK HTTP server (floor)", Spread.of(floor).describe("%.0f"), "1",
-                String.format("%.0f", floorRss), "1"));
+        againstDefaults.add(againstDefaults(STACK_FLOOR_ROW, stackFloor));
+        rows.add(List.of(STACK_FLOOR_ROW, Spread.of(stackFloor.times()).describe("%.0f"),
+                String.format("%.1f", stackFloorMs / bare), "1", Spread.of(stackFloor.readyRss()).describe("%.0f"),
+                "– (no load)", "–"));
+        rows.add(List.of("bare JVM + JDK HTTP server (floor)", Spread.of(floor).describe("%.0f"), "1", "–",
+                String.format("%.0f", floorRss), "–", "1"));
         report.target("Start-up to ready, slowest service (" + slowest + ")", String.format("%.0f ms", slowestMs), "≤ 2 s", allFast);
         report.target("RSS after load, largest service (" + biggest + ")", String.format("%.0f MB", biggestMb), "≤ 200 MB", allSmall);
         List<String> charts = report.section("Start-up and memory (JVM mode)",
                 plan.startupRepetitions() + " starts per service, each alone against the running broker and database; "
-                        + "process start → first 200 from /q/health/ready. RSS is VmRSS after the load benchmarks above.",
-                List.of("service", "start-up ms", "× floor", "RSS after load MB", "× floor"), rows);
+                        + "process start → first 200 from /q/health/ready. RSS after load is VmRSS after the load "
+                        + "benchmarks above; RSS at ready is at the starts timed here. Two floors: a bare JVM serving "
+                        + "one health endpoint, and the stack floor, a Quarkus app with the services' extensions and "
+                        + "one use of each (an entity and its migration, a JWT-protected endpoint, a batch Kafka "
+                        + "consumer, an emitter, a scheduled job, a REST client) but no Behalf code "
+                        + "(bench/stack-floor), started the same way with the same JVM options.",
+                List.of("app", "start-up ms", "× bare JVM", "× stack floor", "RSS at ready MB", "RSS after load MB",
+                        "after load × bare JVM"), rows);
         report.section("Start-up and memory: the launcher's JVM options against the JVM's defaults",
-                "Each repetition starts the service once with the launcher's options ("
+                "Each repetition starts the app once with the launcher's options ("
                         + String.join(" ", stack.launcherOptions(BenchStack.CONSENT)) + ", MALLOC_ARENA_MAX=2) and once with "
                         + String.join(" ", JVM_DEFAULTS) + " alone, alternating. RSS here is at ready, before load.",
-                List.of("service", "start-up ms (launcher)", "start-up ms (JVM defaults)", "RSS at ready MB (launcher)",
+                List.of("app", "start-up ms (launcher)", "start-up ms (JVM defaults)", "RSS at ready MB (launcher)",
                         "RSS at ready MB (JVM defaults)"), againstDefaults);
         CategoryChart chart = new CategoryChartBuilder().width(700).height(400).title("Start-up to ready (median)")
                 .yAxisTitle("ms").build();
         chart.getStyler().setLegendVisible(false);
+        names.add("stack floor");
+        medians.add(stackFloorMs);
         names.add("bare JVM");
-        medians.add(Spread.of(floor).median());
+        medians.add(bare);
         chart.addSeries("start-up", names, medians);
         report.chart(charts, chart, "startup");
         CategoryChart memory = new CategoryChartBuilder().width(700).height(400).title("RSS after load")
@@ -145,10 +178,19 @@ final class StartupBench {
             memNames.add(k.replace("-service", ""));
             mem.add(v);
         });
+        memNames.add("stack floor (at ready)");
+        mem.add(Spread.of(stackFloor.readyRss()).median());
         memNames.add("bare JVM");
         mem.add(floorRss);
         memory.addSeries("RSS", memNames, mem);
         report.chart(charts, memory, "memory");
+    }
+
+    private static final String STACK_FLOOR_ROW = "Quarkus, same extensions, no Behalf code (stack floor)";
+
+    private static List<String> againstDefaults(String app, Starts s) {
+        return List.of(app, Spread.of(s.times()).describe("%.0f"), Spread.of(s.defaultsTimes()).describe("%.0f"),
+                Spread.of(s.readyRss()).describe("%.0f"), Spread.of(s.defaultsRss()).describe("%.0f"));
     }
 
     private double floorRss;

@@ -25,6 +25,12 @@ public final class BenchStack implements AutoCloseable {
     public static final String EMAIL_RELEASE = "email-release-service";
     public static final String AUDIT = "audit-service";
     public static final String IMPERSONATION = "impersonation-alert-service";
+    /**
+     * Not a service: a Quarkus app with the services' extensions and no Behalf code (bench/stack-floor), the start-up
+     * benchmark's floor for the stack itself. Started and stopped like a service, with its own database and topic.
+     */
+    public static final String STACK_FLOOR = "stack-floor";
+    private static final String STACK_FLOOR_TOPIC = "stack-floor.notes";
 
     /** First GitLab id of the inactive accounts added for the email-release run; their requesters follow. */
     public static final int RELEASE_ACCOUNTS = 2_000_000;
@@ -34,6 +40,7 @@ public final class BenchStack implements AutoCloseable {
     private final Path data;
     private final PrintStream log;
     private final Ports ports = Ports.free();
+    private final int stackFloorPort = io.behalf.testing.FreePorts.next();
     private final List<AutoCloseable> infrastructure = new ArrayList<>();
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, String> databases = new HashMap<>();
@@ -57,10 +64,13 @@ public final class BenchStack implements AutoCloseable {
         infrastructure.add(kafka);
         bootstrap = kafka.bootstrapServers();
         EmbeddedKafka.createTopics(bootstrap, EmbeddedKafka.LOCAL_PARTITIONS);
+        EmbeddedKafka.createTopics(bootstrap, List.of(STACK_FLOOR_TOPIC), EmbeddedKafka.LOCAL_PARTITIONS);
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(data.resolve("postgres"), ports.postgres(), true);
         infrastructure.add(pg);
         serverJdbc = pg.jdbcUrl("postgres");
-        for (String service : ports.services().keySet()) {
+        List<String> apps = new ArrayList<>(ports.services().keySet());
+        apps.add(STACK_FLOOR);
+        for (String service : apps) {
             String db = service.replace('-', '_');
             EmbeddedPostgresServer.createDatabase(serverJdbc, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD, db);
             databases.put(service, serverJdbc.replaceFirst("/[^/?]*(\\?|$)", "/" + db + "$1"));
@@ -118,8 +128,7 @@ public final class BenchStack implements AutoCloseable {
         env.put("BEHALF_AUDIT_CHECKPOINT_PUBLIC_KEY", keys.checkpointPublicKey);
         env.putAll(extraEnv.getOrDefault(service, Map.of()));
         env.putAll(thisStart);
-        services.put(service, ServiceProcess.start(service, ports.services().get(service), jar(service), jvmOptions,
-                env, log));
+        services.put(service, ServiceProcess.start(service, port(service), jar(service), jvmOptions, env, log));
     }
 
     /** The launcher's JVM options for a service as a reader would type them (the archive by its file name). */
@@ -131,7 +140,8 @@ public final class BenchStack implements AutoCloseable {
     }
 
     private Path jar(String service) {
-        return root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        Path module = STACK_FLOOR.equals(service) ? root.resolve("bench").resolve(service) : root.resolve(service);
+        return module.resolve("target/quarkus-app/quarkus-run.jar");
     }
 
     public boolean awaitReady(String service, Duration within) {
@@ -177,7 +187,7 @@ public final class BenchStack implements AutoCloseable {
     }
 
     public int port(String service) {
-        return ports.services().get(service);
+        return STACK_FLOOR.equals(service) ? stackFloorPort : ports.services().get(service);
     }
 
     public List<String> serviceNames() {
