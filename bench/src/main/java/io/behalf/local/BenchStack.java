@@ -30,7 +30,7 @@ public final class BenchStack implements AutoCloseable {
      * benchmark's floor for the stack itself. Started and stopped like a service, with its own database and topic.
      */
     public static final String STACK_FLOOR = "stack-floor";
-    private static final String STACK_FLOOR_TOPIC = "stack-floor.notes";
+    public static final String STACK_FLOOR_TOPIC = "stack-floor.notes";
 
     /** First GitLab id of the inactive accounts added for the email-release run; their requesters follow. */
     public static final int RELEASE_ACCOUNTS = 2_000_000;
