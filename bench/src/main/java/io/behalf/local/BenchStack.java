@@ -40,7 +40,8 @@ public final class BenchStack implements AutoCloseable {
     private final Path data;
     private final PrintStream log;
     private final Ports ports = Ports.free();
-    private final int stackFloorPort = io.behalf.testing.FreePorts.next();
+    /** Every app this stack starts, the four services and the stack floor, by name, with its HTTP port. */
+    private final Map<String, Integer> apps = withStackFloor(ports.services());
     private final List<AutoCloseable> infrastructure = new ArrayList<>();
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
     private final Map<String, String> databases = new HashMap<>();
@@ -68,9 +69,7 @@ public final class BenchStack implements AutoCloseable {
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(data.resolve("postgres"), ports.postgres(), true);
         infrastructure.add(pg);
         serverJdbc = pg.jdbcUrl("postgres");
-        List<String> apps = new ArrayList<>(ports.services().keySet());
-        apps.add(STACK_FLOOR);
-        for (String service : apps) {
+        for (String service : apps.keySet()) {
             String db = service.replace('-', '_');
             EmbeddedPostgresServer.createDatabase(serverJdbc, EmbeddedPostgresServer.USER, EmbeddedPostgresServer.PASSWORD, db);
             databases.put(service, serverJdbc.replaceFirst("/[^/?]*(\\?|$)", "/" + db + "$1"));
@@ -85,6 +84,12 @@ public final class BenchStack implements AutoCloseable {
                 URI.create("http://127.0.0.1:" + ports.impersonation() + "/slack/interactions"), log);
         infrastructure.add(slack);
         slackUrl = "http://127.0.0.1:" + slack.port() + "/api";
+    }
+
+    private static Map<String, Integer> withStackFloor(Map<String, Integer> services) {
+        Map<String, Integer> apps = new LinkedHashMap<>(services);
+        apps.put(STACK_FLOOR, io.behalf.testing.FreePorts.next());
+        return apps;
     }
 
     public static String releaseEmail(int i) {
@@ -187,7 +192,7 @@ public final class BenchStack implements AutoCloseable {
     }
 
     public int port(String service) {
-        return STACK_FLOOR.equals(service) ? stackFloorPort : ports.services().get(service);
+        return apps.get(service);
     }
 
     public List<String> serviceNames() {
