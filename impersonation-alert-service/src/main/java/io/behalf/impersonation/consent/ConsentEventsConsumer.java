@@ -10,10 +10,20 @@ import io.behalf.messaging.IdempotentConsumer;
 import io.behalf.messaging.InboundEvent;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
-/** Keeps {@link ConsentProjection} up to date from consent.events; each record's effect commits with its ce_id. */
+/**
+ * Keeps {@link ConsentProjection} up to date from consent.events, a poll batch per transaction: the batch's
+ * consents are locked in one statement, its events applied to them in offset order, and the rows written as one
+ * JDBC batch with the ce_ids, instead of a lock and a write per record.
+ */
 @ApplicationScoped
 public class ConsentEventsConsumer {
 
@@ -23,57 +33,76 @@ public class ConsentEventsConsumer {
         this.consumer = consumer;
     }
 
-    /** A poll batch per transaction: one commit and one dedupe statement for all its records, not one each. */
     @Incoming(Channels.CONSENT_EVENTS)
     @Blocking
     public void onConsentEvents(ConsumerRecords<String, String> records) {
-        consumer.consumeEachInBatch(Channels.CONSENT_EVENTS, records, this::apply);
+        consumer.consumeBatch(Channels.CONSENT_EVENTS, records, this::apply);
     }
 
-    void apply(InboundEvent event) {
-        switch (event.eventType()) {
-            case CONSENT_REQUESTED -> requested(event.payload());
-            case CONSENT_GRANTED -> granted(event.payload());
+    void apply(List<InboundEvent> events) {
+        List<Change> changes = new ArrayList<>();
+        for (InboundEvent event : events) {
+            Change change = change(event);
+            if (change != null) {
+                changes.add(change);
+            }
+        }
+        Map<String, String> ticketByConsent = new LinkedHashMap<>();
+        changes.forEach(c -> ticketByConsent.putIfAbsent(c.consentId(), c.ticketId()));
+        Map<String, ConsentProjection> consents = ConsentProjection.lockOrCreate(ticketByConsent);
+        Instant now = Instant.now();
+        for (Change change : changes) {
+            ConsentProjection consent = consents.get(change.consentId());
+            change.effect().accept(consent);
+            consent.updatedAt = now;
+        }
+        consents.values().forEach(c -> c.persist());
+    }
+
+    /** What the event does to its consent; null for an event that concerns no consent's state. */
+    private static Change change(InboundEvent event) {
+        return switch (event.eventType()) {
+            case CONSENT_REQUESTED -> {
+                ConsentRequested requested = event.payload();
+                yield new Change(requested.consentId(), requested.ticketId(), c -> {
+                    c.action = requested.action().name();
+                    c.targetKind = requested.target().kind().name();
+                    c.targetId = requested.target().id();
+                });
+            }
+            case CONSENT_GRANTED -> {
+                ConsentGranted granted = event.payload();
+                yield new Change(granted.consentId(), granted.ticketId(), c -> {
+                    c.action = granted.action().name();
+                    c.targetKind = granted.target().kind().name();
+                    c.targetId = granted.target().id();
+                    c.validUntil = granted.validUntil();
+                    // a grant redelivered after its end (another producer, a replay) must not bring the consent back
+                    if (!ConsentProjection.ENDED.equals(c.status)) {
+                        c.status = ConsentProjection.GRANTED;
+                    }
+                });
+            }
             case CONSENT_DENIED -> {
                 ConsentDenied denied = event.payload();
-                end(denied.consentId(), denied.ticketId());
+                yield new Change(denied.consentId(), denied.ticketId(), Change.END);
             }
             case CONSENT_REVOKED -> {
                 ConsentRevoked revoked = event.payload();
-                end(revoked.consentId(), revoked.ticketId());
+                yield new Change(revoked.consentId(), revoked.ticketId(), Change.END);
             }
             case CONSENT_EXPIRED -> {
                 ConsentExpired expired = event.payload();
-                end(expired.consentId(), expired.ticketId());
+                yield new Change(expired.consentId(), expired.ticketId(), Change.END);
             }
-            default -> event.payload(); // validated so that a broken record is a dead letter; nothing else to keep
-        }
+            default -> {
+                event.payload(); // validated so that a broken record is a dead letter; nothing else to keep
+                yield null;
+            }
+        };
     }
 
-    private void requested(ConsentRequested requested) {
-        ConsentProjection c = ConsentProjection.lockOrCreate(requested.consentId(), requested.ticketId());
-        c.action = requested.action().name();
-        c.targetKind = requested.target().kind().name();
-        c.targetId = requested.target().id();
-        c.persist();
-    }
-
-    private void granted(ConsentGranted granted) {
-        ConsentProjection c = ConsentProjection.lockOrCreate(granted.consentId(), granted.ticketId());
-        c.action = granted.action().name();
-        c.targetKind = granted.target().kind().name();
-        c.targetId = granted.target().id();
-        c.validUntil = granted.validUntil();
-        // a grant redelivered after its end (another producer, a replay) must not bring the consent back
-        if (!ConsentProjection.ENDED.equals(c.status)) {
-            c.status = ConsentProjection.GRANTED;
-        }
-        c.persist();
-    }
-
-    private void end(String consentId, String ticketId) {
-        ConsentProjection c = ConsentProjection.lockOrCreate(consentId, ticketId);
-        c.status = ConsentProjection.ENDED;
-        c.persist();
+    private record Change(String consentId, String ticketId, Consumer<ConsentProjection> effect) {
+        static final Consumer<ConsentProjection> END = c -> c.status = ConsentProjection.ENDED;
     }
 }

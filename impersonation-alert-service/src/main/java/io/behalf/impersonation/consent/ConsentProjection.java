@@ -9,6 +9,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /** What this service knows of one consent from consent.events: enough to tell whether it is active now. */
@@ -37,16 +39,23 @@ public class ConsentProjection extends PanacheEntityBase {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
-    static ConsentProjection lockOrCreate(String consentId, String ticketId) {
-        ConsentProjection c = getEntityManager().find(ConsentProjection.class, consentId, LockModeType.PESSIMISTIC_WRITE);
-        if (c == null) {
-            c = new ConsentProjection();
-            c.consentId = consentId;
+    /**
+     * The batch's consents, keyed by id, their rows locked in one statement in id order (the order every batch
+     * takes them in, so two instances' batches never deadlock); a consent not seen before is new, REQUESTED and
+     * not yet persisted.
+     */
+    static Map<String, ConsentProjection> lockOrCreate(Map<String, String> ticketByConsent) {
+        Map<String, ConsentProjection> consents = new HashMap<>();
+        ConsentProjection.<ConsentProjection>find("consentId in ?1 order by consentId", ticketByConsent.keySet())
+                .withLock(LockModeType.PESSIMISTIC_WRITE).list().forEach(c -> consents.put(c.consentId, c));
+        ticketByConsent.forEach((consentId, ticketId) -> consents.computeIfAbsent(consentId, id -> {
+            ConsentProjection c = new ConsentProjection();
+            c.consentId = id;
             c.ticketId = ticketId;
             c.status = REQUESTED;
-        }
-        c.updatedAt = Instant.now();
-        return c;
+            return c;
+        }));
+        return consents;
     }
 
     /** An active IMPERSONATE_USER consent on the user, else any active consent on the ticket or on the user's account. */
