@@ -15,6 +15,12 @@ import io.smallrye.common.annotation.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -22,6 +28,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * Keeps the projection of RELEASE_EMAIL consents on user accounts. The denied, revoked and expired events do not
  * name the action or target, so the requested and granted events are what tell us a consent is ours; the others
  * only change consents we already know.
+ * <p>
+ * A poll batch per transaction: one commit and one dedupe statement for all its records, the rows of every consent
+ * the batch names locked in one statement, then its events applied in offset order and the rows written as JDBC
+ * batches, instead of a lock and a flush per record.
  */
 @ApplicationScoped
 public class ConsentEventsConsumer {
@@ -34,59 +44,88 @@ public class ConsentEventsConsumer {
         this.changed = changed;
     }
 
-    /** A poll batch per transaction: one commit and one dedupe statement for all its records, not one each. */
     @Incoming(Channels.CONSENT_EVENTS)
     @Blocking
     public void onConsentEvents(ConsumerRecords<String, String> records) {
-        consumer.consumeEachInBatch(Channels.CONSENT_EVENTS, records, this::apply);
+        consumer.consumeBatch(Channels.CONSENT_EVENTS, records, this::apply);
     }
 
-    void apply(InboundEvent event) {
-        switch (event.eventType()) {
-            case CONSENT_REQUESTED -> requested(event.payload());
-            case CONSENT_GRANTED -> granted(event.payload());
+    void apply(List<InboundEvent> events) {
+        List<Change> changes = new ArrayList<>();
+        Set<String> named = new LinkedHashSet<>();
+        for (InboundEvent event : events) {
+            Change change = change(event);
+            if (change != null) {
+                changes.add(change);
+                named.add(change.consentId());
+            }
+        }
+        Map<String, ReleaseConsent> known = ReleaseConsent.lockAll(named);
+        changes.forEach(change -> change.effect().accept(known));
+    }
+
+    /** What the event does to the consents we keep, given them by id; null for an event that concerns none. */
+    private Change change(InboundEvent event) {
+        return switch (event.eventType()) {
+            case CONSENT_REQUESTED -> {
+                ConsentRequested requested = event.payload();
+                yield releasesAUserEmail(requested.action(), requested.target())
+                        ? new Change(requested.consentId(), known -> requested(requested, known))
+                        : null;
+            }
+            case CONSENT_GRANTED -> {
+                ConsentGranted granted = event.payload();
+                yield releasesAUserEmail(granted.action(), granted.target())
+                        ? new Change(granted.consentId(), known -> granted(granted, known))
+                        : null;
+            }
             case CONSENT_DENIED -> {
                 ConsentDenied denied = event.payload();
-                ended(denied.consentId(), ReleaseConsentStatus.DENIED);
+                yield new Change(denied.consentId(),
+                        known -> ended(known.get(denied.consentId()), ReleaseConsentStatus.DENIED));
             }
             case CONSENT_REVOKED -> {
                 ConsentRevoked revoked = event.payload();
-                ended(revoked.consentId(), ReleaseConsentStatus.REVOKED);
+                yield new Change(revoked.consentId(),
+                        known -> ended(known.get(revoked.consentId()), ReleaseConsentStatus.REVOKED));
             }
             case CONSENT_EXPIRED -> {
                 ConsentExpired expired = event.payload();
-                ended(expired.consentId(), ReleaseConsentStatus.EXPIRED);
+                yield new Change(expired.consentId(),
+                        known -> ended(known.get(expired.consentId()), ReleaseConsentStatus.EXPIRED));
             }
-            default -> event.payload(); // validated; the other consent events do not concern releases
-        }
+            default -> {
+                event.payload(); // validated: a broken record is a dead letter; the others do not concern releases
+                yield null;
+            }
+        };
     }
 
-    private void requested(ConsentRequested requested) {
-        if (!releasesAUserEmail(requested.action(), requested.target())) {
-            return;
-        }
-        if (ReleaseConsent.lockById(requested.consentId()).isEmpty()) {
+    private record Change(String consentId, Consumer<Map<String, ReleaseConsent>> effect) {
+    }
+
+    private void requested(ConsentRequested requested, Map<String, ReleaseConsent> known) {
+        known.computeIfAbsent(requested.consentId(), id -> {
             ReleaseConsent consent = new ReleaseConsent();
-            consent.consentId = requested.consentId();
+            consent.consentId = id;
             consent.ticketId = requested.ticketId();
             consent.accountId = requested.target().id();
             consent.status = ReleaseConsentStatus.PENDING;
             consent.updatedAt = Instant.now();
             consent.persist();
-        }
+            return consent;
+        });
     }
 
-    private void granted(ConsentGranted granted) {
-        if (!releasesAUserEmail(granted.action(), granted.target())) {
-            return;
-        }
-        ReleaseConsent consent = ReleaseConsent.lockById(granted.consentId()).orElse(null);
+    private void granted(ConsentGranted granted, Map<String, ReleaseConsent> known) {
+        ReleaseConsent consent = known.get(granted.consentId());
         if (consent == null) {
             consent = new ReleaseConsent();
             consent.consentId = granted.consentId();
             consent.ticketId = granted.ticketId();
             consent.accountId = granted.target().id();
             consent.persist();
+            known.put(consent.consentId, consent);
         } else if (consent.status.ended()) {
             return; // an ended consent never comes back
         }
@@ -96,12 +135,12 @@ public class ConsentEventsConsumer {
         changed.fire(new ConsentChanged(consent));
     }
 
-    private void ended(String consentId, ReleaseConsentStatus status) {
-        ReleaseConsent.lockById(consentId).filter(c -> !c.status.ended()).ifPresent(consent -> {
+    private void ended(ReleaseConsent consent, ReleaseConsentStatus status) {
+        if (consent != null && !consent.status.ended()) {
             consent.status = status;
             consent.updatedAt = Instant.now();
             changed.fire(new ConsentChanged(consent));
-        });
+        }
     }
 
     private static boolean releasesAUserEmail(Action action, Target target) {

@@ -9,6 +9,9 @@ import jakarta.persistence.Id;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,9 +40,17 @@ public class ReleaseConsent extends PanacheEntityBase {
         return status == ReleaseConsentStatus.GRANTED && (validUntil == null || validUntil.isAfter(now));
     }
 
-    public static Optional<ReleaseConsent> lockById(String consentId) {
-        return Optional.ofNullable(getEntityManager().find(ReleaseConsent.class, consentId,
-                LockModeType.PESSIMISTIC_WRITE));
+    /**
+     * Those of the consents this service keeps, keyed by id, their rows locked in one statement in id order (the
+     * order every batch takes them in, so two instances' batches never deadlock).
+     */
+    public static Map<String, ReleaseConsent> lockAll(Collection<String> consentIds) {
+        Map<String, ReleaseConsent> consents = new HashMap<>();
+        if (!consentIds.isEmpty()) {
+            ReleaseConsent.<ReleaseConsent>find("consentId in ?1 order by consentId", consentIds)
+                    .withLock(LockModeType.PESSIMISTIC_WRITE).list().forEach(c -> consents.put(c.consentId, c));
+        }
+        return consents;
     }
 
     /** The grant that lasts longest among those active now for the account, if any. */

@@ -13,12 +13,20 @@ import static io.behalf.emailrelease.ReleaseTestSupport.publishRequest;
 import static io.behalf.emailrelease.ReleaseTestSupport.view;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.behalf.emailrelease.consent.ReleaseConsent;
 import io.behalf.emailrelease.consent.ReleaseConsentStatus;
 import io.behalf.emailrelease.gitlab.GitLabStub;
 import io.behalf.emailrelease.gitlab.GitLabWireMock;
+import io.behalf.events.Action;
 import io.behalf.events.EventJson;
 import io.behalf.events.EventType;
+import io.behalf.events.Target;
+import io.behalf.events.TargetKind;
 import io.behalf.events.Topics;
+import io.behalf.events.consent.ConsentGranted;
+import io.behalf.events.consent.ConsentRequested;
+import io.behalf.events.consent.GrantedBy;
+import io.behalf.events.consent.Granter;
 import io.behalf.events.emailrelease.EmailKind;
 import io.behalf.events.emailrelease.EmailReleaseCompleted;
 import io.behalf.events.emailrelease.EmailReleaseRejected;
@@ -158,5 +166,43 @@ class ConsentOrderingTest {
 
     private static String secondary(GitLabStub gitlab) {
         return "sec" + gitlab.accountId + "@example.org";
+    }
+
+    @Test
+    void aBurstOfConsentEventsTakesEffectInItsOrder() {
+        String ticket = newTicket();
+        String account = String.valueOf(700_000 + (int) (Math.random() * 100_000));
+        String other = UUID.randomUUID().toString();
+        String notOurs = UUID.randomUUID().toString();
+        String withdrawn = UUID.randomUUID().toString();
+        String granted = UUID.randomUUID().toString();
+        // sent back to back on the ticket's key, so one partition in this order, and mostly read as one poll batch
+        end(ReleaseConsentStatus.DENIED, ticket, other);
+        TestKafka.send(EventType.CONSENT_GRANTED, ticket, new ConsentGranted(notOurs, ticket, Action.RERUN_PIPELINES,
+                new Target(TargetKind.PROJECT, "42", "group/project"), new GrantedBy(account, "user" + account,
+                        "ACCOUNT_HOLDER"), "c-1", Instant.now().plus(Duration.ofHours(8))));
+        requestConsent(ticket, account, withdrawn);
+        grant(ticket, account, withdrawn);
+        end(ReleaseConsentStatus.REVOKED, ticket, withdrawn);
+        grant(ticket, account, withdrawn); // a replay after the end does not bring it back
+        requestConsent(ticket, account, granted);
+        grant(ticket, account, granted);
+
+        awaitConsent(granted, ReleaseConsentStatus.GRANTED);
+        assertThat(status(withdrawn)).isEqualTo(ReleaseConsentStatus.REVOKED);
+        // an end of a consent never heard of, and a consent for another action, are not kept
+        assertThat(status(other)).isNull();
+        assertThat(status(notOurs)).isNull();
+    }
+
+    private static void requestConsent(String ticket, String account, String consentId) {
+        TestKafka.send(EventType.CONSENT_REQUESTED, ticket, new ConsentRequested(consentId, ticket,
+                Action.RELEASE_EMAIL, new Target(TargetKind.USER, account, "user" + account), null, "support.alice",
+                Granter.ACCOUNT_HOLDER, "May we release the address?", Instant.now().plus(Duration.ofDays(4))));
+    }
+
+    private static ReleaseConsentStatus status(String consentId) {
+        return QuarkusTransaction.requiringNew().call(() -> ReleaseConsent.<ReleaseConsent>findByIdOptional(consentId)
+                .map(c -> c.status).orElse(null));
     }
 }
