@@ -11,6 +11,7 @@ import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Comparator;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -95,7 +96,7 @@ public final class Bench {
                     ingest.run();
                 }
                 ConsentLatencyBench latency = new ConsentLatencyBench(kafka, tickets, plan, report,
-                        () -> stack.pid(BenchStack.CONSENT));
+                        () -> cpuSeconds(stack));
                 if (runs.test("latency")) {
                     latency.run();
                 }
@@ -127,6 +128,22 @@ public final class Bench {
             report.write();
             log("results written to %s (%d s)", root.relativize(results), seconds);
         }
+    }
+
+    /**
+     * Each process's CPU seconds so far, by name: the services (read at each call, as the start-up benchmark
+     * restarts them), PostgreSQL and this JVM.
+     */
+    private static Map<String, java.util.function.DoubleSupplier> cpuSeconds(BenchStack stack) {
+        Map<String, java.util.function.DoubleSupplier> processes = new java.util.LinkedHashMap<>();
+        for (String service : stack.serviceNames()) {
+            long pid = stack.pid(service);
+            processes.put(service.replace("-service", ""), () -> CpuTime.seconds(pid));
+        }
+        processes.put("PostgreSQL", CpuTime::postgresSeconds);
+        long suite = ProcessHandle.current().pid();
+        processes.put("suite", () -> CpuTime.seconds(suite));
+        return processes;
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {
