@@ -46,6 +46,9 @@ public class ConsentProjection extends PanacheEntityBase {
      */
     static Map<String, ConsentProjection> lockOrCreate(Map<String, String> ticketByConsent) {
         Map<String, ConsentProjection> consents = new HashMap<>();
+        if (ticketByConsent.isEmpty()) {
+            return consents;
+        }
         ConsentProjection.<ConsentProjection>find("consentId in ?1 order by consentId", ticketByConsent.keySet())
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list().forEach(c -> consents.put(c.consentId, c));
         ticketByConsent.forEach((consentId, ticketId) -> consents.computeIfAbsent(consentId, id -> {

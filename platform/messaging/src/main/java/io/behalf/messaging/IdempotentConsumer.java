@@ -153,20 +153,6 @@ public class IdempotentConsumer {
     }
 
     /**
-     * {@link #consumeBatch} for an effect written per event: each event's changes are flushed and let go before the
-     * next, so Hibernate's dirty check before every query does not grow with the batch and a batch costs no more
-     * per event than a record in its own transaction did.
-     */
-    public void consumeEachInBatch(String consumer, Iterable<ConsumerRecord<String, String>> records,
-            Consumer<InboundEvent> effect) {
-        consumeBatch(consumer, records, events -> events.forEach(event -> {
-            effect.accept(event);
-            em.flush();
-            em.clear();
-        }));
-    }
-
-    /**
      * Records the ce_ids as processed by {@code consumer}, in the caller's transaction, in one statement; returns
      * those that were not before (redeliveries are left out). For consumers that store a batch their own way.
      */
