@@ -37,10 +37,13 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 public class ConsentEventsConsumer {
 
     private final IdempotentConsumer consumer;
+    private final Event<ConsentsChanging> changing;
     private final Event<ConsentChanged> changed;
 
-    public ConsentEventsConsumer(IdempotentConsumer consumer, Event<ConsentChanged> changed) {
+    public ConsentEventsConsumer(IdempotentConsumer consumer, Event<ConsentsChanging> changing,
+            Event<ConsentChanged> changed) {
         this.consumer = consumer;
+        this.changing = changing;
         this.changed = changed;
     }
 
@@ -61,6 +64,16 @@ public class ConsentEventsConsumer {
             }
         }
         Map<String, ReleaseConsent> known = ReleaseConsent.lockAll(named);
+        Set<String> accounts = new LinkedHashSet<>();
+        for (Change change : changes) {
+            String account = change.accountChanged(known);
+            if (account != null) {
+                accounts.add(account);
+            }
+        }
+        if (!accounts.isEmpty()) {
+            changing.fire(new ConsentsChanging(accounts));
+        }
         changes.forEach(change -> change.effect().accept(known));
     }
 
@@ -70,28 +83,28 @@ public class ConsentEventsConsumer {
             case CONSENT_REQUESTED -> {
                 ConsentRequested requested = event.payload();
                 yield releasesAUserEmail(requested.action(), requested.target())
-                        ? new Change(requested.consentId(), known -> requested(requested, known))
+                        ? new Change(requested.consentId(), false, null, known -> requested(requested, known))
                         : null;
             }
             case CONSENT_GRANTED -> {
                 ConsentGranted granted = event.payload();
                 yield releasesAUserEmail(granted.action(), granted.target())
-                        ? new Change(granted.consentId(), known -> granted(granted, known))
+                        ? new Change(granted.consentId(), true, granted.target().id(), known -> granted(granted, known))
                         : null;
             }
             case CONSENT_DENIED -> {
                 ConsentDenied denied = event.payload();
-                yield new Change(denied.consentId(),
+                yield new Change(denied.consentId(), true, null,
                         known -> ended(known.get(denied.consentId()), ReleaseConsentStatus.DENIED));
             }
             case CONSENT_REVOKED -> {
                 ConsentRevoked revoked = event.payload();
-                yield new Change(revoked.consentId(),
+                yield new Change(revoked.consentId(), true, null,
                         known -> ended(known.get(revoked.consentId()), ReleaseConsentStatus.REVOKED));
             }
             case CONSENT_EXPIRED -> {
                 ConsentExpired expired = event.payload();
-                yield new Change(expired.consentId(),
+                yield new Change(expired.consentId(), true, null,
                         known -> ended(known.get(expired.consentId()), ReleaseConsentStatus.EXPIRED));
             }
             default -> {
@@ -101,7 +114,21 @@ public class ConsentEventsConsumer {
         };
     }
 
-    private record Change(String consentId, Consumer<Map<String, ReleaseConsent>> effect) {
+    /**
+     * @param changesState whether the event may grant or end the consent
+     * @param account the consent's account when the event names it (a grant); else the account of the consent we know
+     */
+    private record Change(String consentId, boolean changesState, String account,
+            Consumer<Map<String, ReleaseConsent>> effect) {
+
+        /** The account whose consent this event may grant or end, if any. */
+        String accountChanged(Map<String, ReleaseConsent> known) {
+            if (!changesState) {
+                return null;
+            }
+            ReleaseConsent consent = known.get(consentId);
+            return account != null ? account : consent == null ? null : consent.accountId;
+        }
     }
 
     private void requested(ConsentRequested requested, Map<String, ReleaseConsent> known) {

@@ -1,6 +1,7 @@
 package io.behalf.emailrelease.release;
 
 import io.behalf.emailrelease.consent.ConsentChanged;
+import io.behalf.emailrelease.consent.ConsentsChanging;
 import io.behalf.emailrelease.consent.ReleaseConsent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -20,6 +21,10 @@ public class ConsentGate {
     public ConsentGate(ReleaseTransitions transitions, AccountLock accountLock) {
         this.transitions = transitions;
         this.accountLock = accountLock;
+    }
+
+    void onConsentsChanging(@Observes ConsentsChanging changing) {
+        accountLock.lockAll(changing.accountIds());
     }
 
     void onConsentChanged(@Observes ConsentChanged changed) {
