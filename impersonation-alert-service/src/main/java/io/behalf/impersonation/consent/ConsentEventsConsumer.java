@@ -64,18 +64,13 @@ public class ConsentEventsConsumer {
         return switch (event.eventType()) {
             case CONSENT_REQUESTED -> {
                 ConsentRequested requested = event.payload();
-                yield new Change(requested.consentId(), requested.ticketId(), c -> {
-                    c.action = requested.action().name();
-                    c.targetKind = requested.target().kind().name();
-                    c.targetId = requested.target().id();
-                });
+                yield new Change(requested.consentId(), requested.ticketId(),
+                        c -> c.concerns(requested.action(), requested.target()));
             }
             case CONSENT_GRANTED -> {
                 ConsentGranted granted = event.payload();
                 yield new Change(granted.consentId(), granted.ticketId(), c -> {
-                    c.action = granted.action().name();
-                    c.targetKind = granted.target().kind().name();
-                    c.targetId = granted.target().id();
+                    c.concerns(granted.action(), granted.target());
                     c.validUntil = granted.validUntil();
                     // a grant redelivered after its end (another producer, a replay) must not bring the consent back
                     if (!ConsentProjection.ENDED.equals(c.status)) {

@@ -1,6 +1,7 @@
 package io.behalf.impersonation.consent;
 
 import io.behalf.events.Action;
+import io.behalf.events.Target;
 import io.behalf.events.TargetKind;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
@@ -59,6 +60,13 @@ public class ConsentProjection extends PanacheEntityBase {
             return c;
         }));
         return consents;
+    }
+
+    /** What the consent allows, as its requested and granted events name it. */
+    void concerns(Action action, Target target) {
+        this.action = action.name();
+        this.targetKind = target.kind().name();
+        this.targetId = target.id();
     }
 
     /** An active IMPERSONATE_USER consent on the user, else any active consent on the ticket or on the user's account. */
