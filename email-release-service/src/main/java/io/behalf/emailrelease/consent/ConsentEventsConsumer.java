@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
@@ -66,7 +67,7 @@ public class ConsentEventsConsumer {
         Map<String, ReleaseConsent> known = ReleaseConsent.lockAll(named);
         Set<String> accounts = new LinkedHashSet<>();
         for (Change change : changes) {
-            String account = change.accountChanged(known);
+            String account = change.account().apply(known);
             if (account != null) {
                 accounts.add(account);
             }
@@ -83,29 +84,26 @@ public class ConsentEventsConsumer {
             case CONSENT_REQUESTED -> {
                 ConsentRequested requested = event.payload();
                 yield releasesAUserEmail(requested.action(), requested.target())
-                        ? new Change(requested.consentId(), false, null, known -> requested(requested, known))
+                        ? new Change(requested.consentId(), known -> null, known -> requested(requested, known))
                         : null;
             }
             case CONSENT_GRANTED -> {
                 ConsentGranted granted = event.payload();
                 yield releasesAUserEmail(granted.action(), granted.target())
-                        ? new Change(granted.consentId(), true, granted.target().id(), known -> granted(granted, known))
+                        ? new Change(granted.consentId(), known -> granted.target().id(), known -> granted(granted, known))
                         : null;
             }
             case CONSENT_DENIED -> {
                 ConsentDenied denied = event.payload();
-                yield new Change(denied.consentId(), true, null,
-                        known -> ended(known.get(denied.consentId()), ReleaseConsentStatus.DENIED));
+                yield end(denied.consentId(), ReleaseConsentStatus.DENIED);
             }
             case CONSENT_REVOKED -> {
                 ConsentRevoked revoked = event.payload();
-                yield new Change(revoked.consentId(), true, null,
-                        known -> ended(known.get(revoked.consentId()), ReleaseConsentStatus.REVOKED));
+                yield end(revoked.consentId(), ReleaseConsentStatus.REVOKED);
             }
             case CONSENT_EXPIRED -> {
                 ConsentExpired expired = event.payload();
-                yield new Change(expired.consentId(), true, null,
-                        known -> ended(known.get(expired.consentId()), ReleaseConsentStatus.EXPIRED));
+                yield end(expired.consentId(), ReleaseConsentStatus.EXPIRED);
             }
             default -> {
                 event.payload(); // validated: a broken record is a dead letter; the others do not concern releases
@@ -114,21 +112,17 @@ public class ConsentEventsConsumer {
         };
     }
 
-    /**
-     * @param changesState whether the event may grant or end the consent
-     * @param account the consent's account when the event names it (a grant); else the account of the consent we know
-     */
-    private record Change(String consentId, boolean changesState, String account,
-            Consumer<Map<String, ReleaseConsent>> effect) {
+    /** An end changes a consent we know, if we do, and so that consent's account. */
+    private Change end(String consentId, ReleaseConsentStatus status) {
+        return new Change(consentId, known -> known.containsKey(consentId) ? known.get(consentId).accountId : null,
+                known -> ended(known.get(consentId), status));
+    }
 
-        /** The account whose consent this event may grant or end, if any. */
-        String accountChanged(Map<String, ReleaseConsent> known) {
-            if (!changesState) {
-                return null;
-            }
-            ReleaseConsent consent = known.get(consentId);
-            return account != null ? account : consent == null ? null : consent.accountId;
-        }
+    /**
+     * @param account the account whose consent the event may grant or end, given the consents we know; null if none
+     */
+    private record Change(String consentId, Function<Map<String, ReleaseConsent>, String> account,
+            Consumer<Map<String, ReleaseConsent>> effect) {
     }
 
     private void requested(ConsentRequested requested, Map<String, ReleaseConsent> known) {
