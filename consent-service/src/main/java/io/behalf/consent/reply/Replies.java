@@ -18,7 +18,6 @@ import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -65,8 +64,9 @@ public class Replies {
     /**
      * Comments from ticket.events, inside the consuming transaction, in the order they arrived (a ticket's
      * comments share a partition). A comment delivered again is read once. However many comments and tickets the
-     * batch holds, it costs one statement each for the locks, the comments seen before, the waiting replies, the
-     * open requests and the tickets; its writes go out as JDBC batches.
+     * batch holds, it costs one statement for the locks, one for the waiting and already stored replies, and one
+     * for the open requests with their tickets; a new comment is read before it is stored, so it is inserted once,
+     * already read, and the inserts go out as a JDBC batch.
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void receive(List<TicketCommentAdded> comments) {
@@ -75,8 +75,11 @@ public class Replies {
         }
         List<String> tickets = comments.stream().map(TicketCommentAdded::ticketId).distinct().toList();
         lockTickets(tickets);
-        Set<CommentKey> known = stored(comments);
+        Set<CommentKey> known = new HashSet<>();
+        Map<String, List<TicketReply>> waiting = waiting(tickets,
+                comments.stream().map(TicketCommentAdded::commentId).distinct().toList(), known);
         Instant now = Instant.now();
+        List<TicketReply> arrived = new ArrayList<>();
         for (TicketCommentAdded comment : comments) {
             if (!known.add(new CommentKey(comment.ticketId(), comment.commentId()))) {
                 continue;
@@ -93,9 +96,11 @@ public class Replies {
             reply.receivedAt = now;
             reply.state = TicketReply.PENDING;
             reply.nextAttemptAt = now;
-            reply.persist();
+            arrived.add(reply);
+            waiting.computeIfAbsent(reply.ticketId, t -> new ArrayList<>()).add(reply);
         }
-        readPending(tickets);
+        read(waiting);
+        TicketReply.persist(arrived);
     }
 
     @Scheduled(identity = "consent-reply-retry", every = "${behalf.consent.sweep-interval}",
@@ -123,16 +128,15 @@ public class Replies {
         return tickets.size();
     }
 
+    private void readPending(Collection<String> tickets) {
+        read(waiting(tickets, List.of(), new HashSet<>()));
+    }
+
     /**
      * Reads each ticket's waiting replies in order, stopping at the first whose author cannot be checked now; a
      * ticket whose oldest waiting reply is backing off is left alone, its later replies wait behind it.
      */
-    private void readPending(Collection<String> tickets) {
-        Map<String, List<TicketReply>> waiting = new LinkedHashMap<>();
-        for (TicketReply reply : TicketReply.<TicketReply>list("ticketId in ?1 and state = ?2 order by id", tickets,
-                TicketReply.PENDING)) {
-            waiting.computeIfAbsent(reply.ticketId, t -> new ArrayList<>()).add(reply);
-        }
+    private void read(Map<String, List<TicketReply>> waiting) {
         Instant now = Instant.now();
         waiting.values().removeIf(replies -> replies.get(0).nextAttemptAt.isAfter(now));
         Map<TicketReply, Reading> readings = new HashMap<>();
@@ -146,11 +150,7 @@ public class Replies {
         }));
         Map<String, List<Consent>> open = new HashMap<>();
         Map<String, Ticket> rows = new HashMap<>();
-        if (!answered.isEmpty()) {
-            Consent.openOnTicketsForUpdate(answered)
-                    .forEach(c -> open.computeIfAbsent(c.ticketId, t -> new ArrayList<>()).add(c));
-            Ticket.<Ticket>list("ticketId in ?1", answered).forEach(t -> rows.put(t.ticketId, t));
-        }
+        openWithTickets(answered, open, rows);
         for (List<TicketReply> replies : waiting.values()) {
             for (TicketReply reply : replies) {
                 try {
@@ -251,29 +251,57 @@ public class Replies {
     }
 
     /**
-     * The batch's comments already stored: delivered before under another ce_id. One SQL text over arrays
-     * whatever the batch: as HQL with two {@code in} lists, Hibernate built a new SQL AST whenever their sizes
-     * changed. The session holds nothing unwritten here (every batch step ends with a flush), so plain JDBC reads
-     * what the query did.
+     * The tickets' waiting replies by ticket, oldest first, as managed entities; {@code known} gains every stored
+     * reply of theirs, waiting or not, whose comment is among {@code commentIds} (delivered before under another
+     * ce_id). One SQL text over arrays whatever the batch: as HQL with {@code in} lists, Hibernate built a new SQL
+     * AST whenever their sizes changed.
      */
-    private Set<CommentKey> stored(List<TicketCommentAdded> comments) {
-        Set<CommentKey> known = new HashSet<>();
-        em.unwrap(Session.class).doWork(c -> {
-            try (PreparedStatement s = c.prepareStatement("""
-                    select ticket_id, comment_id from ticket_reply
-                    where ticket_id = any(?) and comment_id = any(?)""")) {
-                s.setArray(1, c.createArrayOf("text",
-                        comments.stream().map(TicketCommentAdded::ticketId).distinct().toArray()));
-                s.setArray(2, c.createArrayOf("text",
-                        comments.stream().map(TicketCommentAdded::commentId).distinct().toArray()));
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        known.add(new CommentKey(rs.getString(1), rs.getString(2)));
-                    }
-                }
+    private Map<String, List<TicketReply>> waiting(Collection<String> tickets, Collection<String> commentIds,
+            Set<CommentKey> known) {
+        @SuppressWarnings("unchecked")
+        List<TicketReply> rows = em.createNativeQuery("""
+                select * from ticket_reply
+                where ticket_id = any(?1) and (state = 'PENDING' or comment_id = any(?2))
+                order by id""", TicketReply.class)
+                .setParameter(1, tickets.toArray(String[]::new))
+                .setParameter(2, commentIds.toArray(String[]::new))
+                .getResultList();
+        Map<String, List<TicketReply>> waiting = new LinkedHashMap<>();
+        for (TicketReply reply : rows) {
+            known.add(new CommentKey(reply.ticketId, reply.commentId));
+            if (TicketReply.PENDING.equals(reply.state)) {
+                waiting.computeIfAbsent(reply.ticketId, t -> new ArrayList<>()).add(reply);
             }
-        });
-        return known;
+        }
+        return waiting;
+    }
+
+    /**
+     * The tickets' open (pending or granted) requests, locked, oldest first, with their tickets, in one statement:
+     * a reply is read against the requests of its ticket, and the ticket says who its requester is.
+     */
+    private void openWithTickets(Collection<String> tickets, Map<String, List<Consent>> open,
+            Map<String, Ticket> rows) {
+        if (tickets.isEmpty()) {
+            return;
+        }
+        @SuppressWarnings("unchecked")
+        List<Object[]> found = em.unwrap(Session.class).createNativeQuery("""
+                select {c.*}, {t.*} from consent c left join ticket t on t.ticket_id = c.ticket_id
+                where c.ticket_id = any(?1) and c.status in ('PENDING', 'GRANTED')
+                order by c.ticket_id, c.requested_at
+                for update of c""", Object[].class)
+                .addEntity("c", Consent.class)
+                .addEntity("t", Ticket.class)
+                .setParameter(1, tickets.toArray(String[]::new))
+                .getResultList();
+        for (Object[] row : found) {
+            Consent consent = (Consent) row[0];
+            open.computeIfAbsent(consent.ticketId, t -> new ArrayList<>()).add(consent);
+            if (row[1] != null) {
+                rows.put(consent.ticketId, (Ticket) row[1]);
+            }
+        }
     }
 
     private record CommentKey(String ticketId, String commentId) {

@@ -132,6 +132,25 @@ class ReplyBatchTest {
         assertThat(outboxCount(em, EventType.CONSENT_GRANTED, waitingConsent)).isZero();
     }
 
+    @Test
+    void aCommentArrivingWhileAnEarlierOneOfItsTicketWaitsForGitLabIsNotReadBeforeIt() {
+        String project = newId();
+        String owner = newId();
+        GitLabStub.membersDown(TargetKind.PROJECT, project, owner);
+        String ticket = openTicket(owner, "owner@example.com");
+        requested(ticket, "DOWNLOAD_DATA", "PROJECT", project, "acme/big", null);
+        String first = "c-" + UUID.randomUUID();
+        String later = "c-" + UUID.randomUUID();
+
+        consumer.onTicketEvents(poll(List.of(comment(ticket, first, owner, "I provide permission."))));
+        assertThat(replyState(em, ticket, first)).isEqualTo("PENDING");
+        // a later poll: its comment needs no GitLab check, but it is the ticket's second and waits behind the first
+        consumer.onTicketEvents(poll(List.of(comment(ticket, later, owner, "Thanks!"))));
+
+        assertThat(replyState(em, ticket, later)).isEqualTo("PENDING");
+        assertThat(replyState(em, ticket, first)).isEqualTo("PENDING");
+    }
+
     /** A ticket whose holder verified ownership and was asked to let Support look at their account. */
     private record Story(String ticket, String holder, String consentId) {
     }
