@@ -58,10 +58,14 @@ public final class ReleaseTestSupport {
     }
 
     public static void grant(String ticket, String account, String consentId) {
-        TestKafka.send(EventType.CONSENT_GRANTED, ticket, new ConsentGranted(consentId, ticket, Action.RELEASE_EMAIL,
-                new Target(TargetKind.USER, account, "user" + account),
-                new GrantedBy(account, "user" + account, "ACCOUNT_HOLDER"), "c-" + consentId,
-                Instant.now().plus(Duration.ofHours(8))));
+        TestKafka.send(EventType.CONSENT_GRANTED, ticket, granted(ticket, account, consentId));
+    }
+
+    /** The account holder's grant of RELEASE_EMAIL on their account, valid for 8 hours. */
+    public static ConsentGranted granted(String ticket, String account, String consentId) {
+        return new ConsentGranted(consentId, ticket, Action.RELEASE_EMAIL, new Target(TargetKind.USER, account,
+                "user" + account), new GrantedBy(account, "user" + account, "ACCOUNT_HOLDER"), "c-" + consentId,
+                Instant.now().plus(Duration.ofHours(8)));
     }
 
     /** Requested and granted, and the grant already in this service's projection. */

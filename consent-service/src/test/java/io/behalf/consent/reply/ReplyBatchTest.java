@@ -13,7 +13,6 @@ import io.behalf.consent.consent.Consent;
 import io.behalf.consent.consent.ConsentStatus;
 import io.behalf.consent.gitlab.GitLabStub;
 import io.behalf.consent.ticket.TicketEventsConsumer;
-import io.behalf.events.EventJson;
 import io.behalf.events.EventType;
 import io.behalf.events.Person;
 import io.behalf.events.TargetKind;
@@ -30,15 +29,8 @@ import jakarta.persistence.EntityManager;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -50,8 +42,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(value = BehalfTestInfrastructure.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = GitLabStub.class, scope = TestResourceScope.GLOBAL)
 class ReplyBatchTest {
-
-    private static final AtomicLong OFFSETS = new AtomicLong();
 
     @Inject
     TicketEventsConsumer consumer;
@@ -75,7 +65,7 @@ class ReplyBatchTest {
         batch.add(solved(grantThenSolve));
         batch.add(solved(solveThenGrant));
         batch.add(comment(solveThenGrant, "c-" + UUID.randomUUID(), "I provide permission."));
-        consumer.onTicketEvents(poll(batch));
+        consumer.onTicketEvents(TestKafka.poll(batch));
 
         assertThat(status(grantThenWithdraw.consentId)).isEqualTo(ConsentStatus.REVOKED);
         assertThat(history(grantThenWithdraw.consentId)).containsSubsequence("GRANTED", "REVOKED");
@@ -100,8 +90,8 @@ class ReplyBatchTest {
     void aBatchDeliveredAgainChangesNothing() {
         Story s = story();
         List<ConsumerRecord<String, String>> batch = List.of(comment(s, "c-" + UUID.randomUUID(), "I provide permission."));
-        consumer.onTicketEvents(poll(batch));
-        consumer.onTicketEvents(poll(batch)); // the same records: their offsets were not committed
+        consumer.onTicketEvents(TestKafka.poll(batch));
+        consumer.onTicketEvents(TestKafka.poll(batch)); // the same records: their offsets were not committed
 
         assertThat(status(s.consentId)).isEqualTo(ConsentStatus.GRANTED);
         assertThat(outboxCount(em, EventType.CONSENT_GRANTED, s.consentId)).isEqualTo(1);
@@ -119,7 +109,7 @@ class ReplyBatchTest {
         String waitingComment = "c-" + UUID.randomUUID();
         String laterOnSameTicket = "c-" + UUID.randomUUID();
 
-        consumer.onTicketEvents(poll(List.of(
+        consumer.onTicketEvents(TestKafka.poll(List.of(
                 comment(waitingTicket, waitingComment, owner, "I provide permission."),
                 comment(granted, "c-" + UUID.randomUUID(), "I provide permission."),
                 comment(waitingTicket, laterOnSameTicket, owner, "Thanks!"))));
@@ -142,10 +132,10 @@ class ReplyBatchTest {
         String first = "c-" + UUID.randomUUID();
         String later = "c-" + UUID.randomUUID();
 
-        consumer.onTicketEvents(poll(List.of(comment(ticket, first, owner, "I provide permission."))));
+        consumer.onTicketEvents(TestKafka.poll(List.of(comment(ticket, first, owner, "I provide permission."))));
         assertThat(replyState(em, ticket, first)).isEqualTo("PENDING");
         // a later poll: its comment needs no GitLab check, but it is the ticket's second and waits behind the first
-        consumer.onTicketEvents(poll(List.of(comment(ticket, later, owner, "Thanks!"))));
+        consumer.onTicketEvents(TestKafka.poll(List.of(comment(ticket, later, owner, "Thanks!"))));
 
         assertThat(replyState(em, ticket, later)).isEqualTo("PENDING");
         assertThat(replyState(em, ticket, first)).isEqualTo("PENDING");
@@ -168,25 +158,13 @@ class ReplyBatchTest {
     }
 
     private static ConsumerRecord<String, String> comment(String ticket, String commentId, String author, String body) {
-        return record(EventType.TICKET_COMMENT_ADDED, ticket, EventJson.write(new TicketCommentAdded(ticket, commentId,
-                new Person(author, "user" + author, null), body, true, Instant.now())));
+        return TestKafka.polled(EventType.TICKET_COMMENT_ADDED, ticket, new TicketCommentAdded(ticket, commentId,
+                new Person(author, "user" + author, null), body, true, Instant.now()));
     }
 
     private static ConsumerRecord<String, String> solved(Story s) {
-        return record(EventType.TICKET_SOLVED, s.ticket, EventJson.write(new TicketSolved(s.ticket, Instant.now())));
+        return TestKafka.polled(EventType.TICKET_SOLVED, s.ticket, new TicketSolved(s.ticket, Instant.now()));
     }
-
-    private static ConsumerRecord<String, String> record(EventType type, String key, String json) {
-        RecordHeaders headers = new RecordHeaders();
-        TestKafka.cloudEventHeaders(UUID.randomUUID().toString(), type.type(), "/behalf/test").forEach(headers::add);
-        return new ConsumerRecord<>(type.topic(), 0, OFFSETS.incrementAndGet(), System.currentTimeMillis(),
-                TimestampType.CREATE_TIME, key.length(), json.length(), key, json, headers, Optional.empty());
-    }
-
-    private static ConsumerRecords<String, String> poll(List<ConsumerRecord<String, String>> records) {
-        return new ConsumerRecords<>(Map.of(new TopicPartition(records.get(0).topic(), 0), records), Map.of());
-    }
-
 
     private List<String> history(String consentId) {
         return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(

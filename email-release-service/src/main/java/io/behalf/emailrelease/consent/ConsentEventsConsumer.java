@@ -140,12 +140,12 @@ public class ConsentEventsConsumer {
 
     private void granted(ConsentGranted granted, Map<String, ReleaseConsent> known) {
         ReleaseConsent consent = known.get(granted.consentId());
-        if (consent == null) {
+        boolean firstHeardOf = consent == null;
+        if (firstHeardOf) {
             consent = new ReleaseConsent();
             consent.consentId = granted.consentId();
             consent.ticketId = granted.ticketId();
             consent.accountId = granted.target().id();
-            consent.persist();
             known.put(consent.consentId, consent);
         } else if (consent.status.ended()) {
             return; // an ended consent never comes back
@@ -153,6 +153,10 @@ public class ConsentEventsConsumer {
         consent.status = ReleaseConsentStatus.GRANTED;
         consent.validUntil = granted.validUntil();
         consent.updatedAt = Instant.now();
+        if (firstHeardOf) {
+            // persisted once its state is set: Hibernate inserts the state it had when persisted
+            consent.persist();
+        }
         changed.fire(new ConsentChanged(consent));
     }
 

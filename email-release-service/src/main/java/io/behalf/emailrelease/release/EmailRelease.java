@@ -11,6 +11,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -67,15 +68,20 @@ public class EmailRelease extends PanacheEntityBase {
         return Optional.ofNullable(getEntityManager().find(EmailRelease.class, id, LockModeType.PESSIMISTIC_WRITE));
     }
 
-    public static List<EmailRelease> awaitingConsentForUpdate(String accountId) {
-        return find("accountId = ?1 and status = ?2 order by requestedAt", accountId, ReleaseStatus.AWAITING_CONSENT)
+    /**
+     * The accounts' releases that a consent change can still start or stop, locked, by account and oldest first:
+     * those awaiting consent, and those started but not yet changing GitLab ({@link #notYetChangingGitLab()}).
+     */
+    public static List<EmailRelease> notYetChangingGitLabForUpdate(Collection<String> accountIds) {
+        return find("accountId in ?1 and (status = ?2 or (status = ?3 and step = ?4)) order by accountId, requestedAt",
+                accountIds, ReleaseStatus.AWAITING_CONSENT, ReleaseStatus.IN_PROGRESS, ReleaseStep.CHECK_ELIGIBILITY)
                 .withLock(LockModeType.PESSIMISTIC_WRITE).list();
     }
 
-    public static List<EmailRelease> notYetChangingGitLabForUpdate(String accountId) {
-        return find("accountId = ?1 and (status = ?2 or (status = ?3 and step = ?4)) order by requestedAt",
-                accountId, ReleaseStatus.AWAITING_CONSENT, ReleaseStatus.IN_PROGRESS, ReleaseStep.CHECK_ELIGIBILITY)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).list();
+    /** Awaiting consent, or started and still checking eligibility: nothing has changed GitLab yet. */
+    public boolean notYetChangingGitLab() {
+        return status == ReleaseStatus.AWAITING_CONSENT
+                || (status == ReleaseStatus.IN_PROGRESS && step == ReleaseStep.CHECK_ELIGIBILITY);
     }
 
     /** True while the claim with this token is the one in force. */

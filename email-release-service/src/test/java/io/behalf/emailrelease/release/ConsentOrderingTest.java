@@ -6,6 +6,7 @@ import static io.behalf.emailrelease.ReleaseTestSupport.awaitStatus;
 import static io.behalf.emailrelease.ReleaseTestSupport.consentRequested;
 import static io.behalf.emailrelease.ReleaseTestSupport.end;
 import static io.behalf.emailrelease.ReleaseTestSupport.grant;
+import static io.behalf.emailrelease.ReleaseTestSupport.granted;
 import static io.behalf.emailrelease.ReleaseTestSupport.grantedConsent;
 import static io.behalf.emailrelease.ReleaseTestSupport.inProgress;
 import static io.behalf.emailrelease.ReleaseTestSupport.newTicket;
@@ -13,6 +14,7 @@ import static io.behalf.emailrelease.ReleaseTestSupport.publishRequest;
 import static io.behalf.emailrelease.ReleaseTestSupport.view;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.behalf.emailrelease.consent.ConsentEventsConsumer;
 import io.behalf.emailrelease.consent.ReleaseConsent;
 import io.behalf.emailrelease.consent.ReleaseConsentStatus;
 import io.behalf.emailrelease.gitlab.GitLabStub;
@@ -25,6 +27,7 @@ import io.behalf.events.TargetKind;
 import io.behalf.events.Topics;
 import io.behalf.events.consent.ConsentGranted;
 import io.behalf.events.consent.ConsentRequested;
+import io.behalf.events.consent.ConsentRevoked;
 import io.behalf.events.consent.GrantedBy;
 import io.behalf.events.consent.Granter;
 import io.behalf.events.emailrelease.EmailKind;
@@ -37,7 +40,9 @@ import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import jakarta.inject.Inject;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -52,6 +57,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 @WithTestResource(value = BehalfTestInfrastructure.class, scope = TestResourceScope.GLOBAL)
 @WithTestResource(value = GitLabWireMock.class, scope = TestResourceScope.GLOBAL)
 class ConsentOrderingTest {
+
+    @Inject
+    ConsentEventsConsumer consentEvents;
 
     @Test
     void consentGrantedBeforeTheRequestLetsTheRequestProceedAtOnce() {
@@ -193,6 +201,37 @@ class ConsentOrderingTest {
         // an end of a consent never heard of, and a consent for another action, are not kept
         assertThat(status(other)).isNull();
         assertThat(status(notOurs)).isNull();
+    }
+
+    @Test
+    void onePollBatchThatGrantsThenRevokesStopsTheReleaseItStartedAndStartsTheOtherAccounts() {
+        GitLabStub stopped = inactiveAccountWithSecondary();
+        GitLabStub going = inactiveAccountWithSecondary();
+        String ticket = newTicket();
+        String stoppedConsent = UUID.randomUUID().toString();
+        String goingConsent = UUID.randomUUID().toString();
+        try (var releaseEvents = TestKafka.fromNow(Topics.EMAIL_RELEASE_EVENTS)) {
+            String stoppedRelease = publishRequest(ticket, stopped.accountId, secondary(stopped), EmailKind.SECONDARY);
+            String goingRelease = publishRequest(ticket, going.accountId, secondary(going), EmailKind.SECONDARY);
+            awaitStatus(stoppedRelease, ReleaseStatus.AWAITING_CONSENT);
+            awaitStatus(goingRelease, ReleaseStatus.AWAITING_CONSENT);
+
+            // one poll batch: the revocation sees the release its grant started earlier in the same transaction
+            consentEvents.onConsentEvents(TestKafka.poll(List.of(
+                    TestKafka.polled(EventType.CONSENT_GRANTED, ticket, granted(ticket, stopped.accountId, stoppedConsent)),
+                    TestKafka.polled(EventType.CONSENT_GRANTED, ticket, granted(ticket, going.accountId, goingConsent)),
+                    TestKafka.polled(EventType.CONSENT_REVOKED, ticket,
+                            new ConsentRevoked(stoppedConsent, ticket, "support.alice", "user withdrew permission")))));
+
+            EmailReleaseRejected rejected = EventJson.read(awaitOutcome(releaseEvents, stoppedRelease).value(),
+                    EmailReleaseRejected.class);
+            assertThat(rejected.code()).isEqualTo("NO_CONSENT");
+            assertThat(rejected.detail()).contains(stoppedConsent, "revoked");
+            EmailReleaseCompleted completed = EventJson.read(awaitOutcome(releaseEvents, goingRelease).value(),
+                    EmailReleaseCompleted.class);
+            assertThat(completed.consentId()).isEqualTo(goingConsent);
+            assertThat(stopped.requests()).isEmpty();
+        }
     }
 
     private static void requestConsent(String ticket, String account, String consentId) {

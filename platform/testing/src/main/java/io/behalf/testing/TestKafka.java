@@ -8,11 +8,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -20,6 +23,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -39,6 +44,25 @@ public final class TestKafka {
     public static void send(EventType type, String key, String ceId, String json) {
         sendRaw(type.topic(), key, json, cloudEventHeaders(ceId, type.type(), "/behalf/test"));
     }
+
+    /**
+     * A record as a consumer's poll would hand it over, for a test that calls a batch consumer directly, so that
+     * what one poll batch holds is the test's choice rather than the broker's timing.
+     */
+    public static ConsumerRecord<String, String> polled(EventType type, String key, Object payload) {
+        String json = payload instanceof String s ? s : EventJson.write(payload);
+        RecordHeaders headers = new RecordHeaders();
+        cloudEventHeaders(UUID.randomUUID().toString(), type.type(), "/behalf/test").forEach(headers::add);
+        return new ConsumerRecord<>(type.topic(), 0, POLLED_OFFSETS.incrementAndGet(), System.currentTimeMillis(),
+                TimestampType.CREATE_TIME, key.length(), json.length(), key, json, headers, Optional.empty());
+    }
+
+    /** One poll batch of the records, in their order (one partition). */
+    public static ConsumerRecords<String, String> poll(List<ConsumerRecord<String, String>> records) {
+        return new ConsumerRecords<>(Map.of(new TopicPartition(records.get(0).topic(), 0), records), Map.of());
+    }
+
+    private static final AtomicLong POLLED_OFFSETS = new AtomicLong();
 
     public static List<Header> cloudEventHeaders(String id, String type, String source) {
         List<Header> headers = new ArrayList<>();
