@@ -3,9 +3,11 @@ package io.behalf.consent;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
+import io.behalf.consent.gitlab.GitLabStub;
 import io.behalf.consent.ticket.Ticket;
 import io.behalf.events.EventType;
 import io.behalf.events.Person;
+import io.behalf.events.TargetKind;
 import io.behalf.events.ticket.OwnershipVerified;
 import io.behalf.events.ticket.TicketCommentAdded;
 import io.behalf.events.ticket.TicketOpened;
@@ -34,6 +36,17 @@ public final class ConsentTesting {
     /** A GitLab-style numeric id no other test uses. */
     public static String newId() {
         return Long.toString(IDS.incrementAndGet());
+    }
+
+    /** A ticket opened by the owner of a project whose membership GitLab cannot tell for them now (it answers 503). */
+    public record UncheckableOwner(String ticket, String owner, String project) {
+    }
+
+    public static UncheckableOwner ticketOfAnOwnerGitLabCannotCheck() {
+        String project = newId();
+        String owner = newId();
+        GitLabStub.membersDown(TargetKind.PROJECT, project, owner);
+        return new UncheckableOwner(openTicket(owner, "owner@example.com"), owner, project);
     }
 
     public static String openTicket(String requesterUserId, String requesterEmail) {

@@ -5,17 +5,18 @@ import static io.behalf.consent.ConsentTesting.openTicket;
 import static io.behalf.consent.ConsentTesting.outboxCount;
 import static io.behalf.consent.ConsentTesting.replyState;
 import static io.behalf.consent.ConsentTesting.status;
+import static io.behalf.consent.ConsentTesting.ticketOfAnOwnerGitLabCannotCheck;
 import static io.behalf.consent.ConsentTesting.requested;
 import static io.behalf.consent.ConsentTesting.verifyOwnership;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.behalf.consent.ConsentTesting.UncheckableOwner;
 import io.behalf.consent.consent.Consent;
 import io.behalf.consent.consent.ConsentStatus;
 import io.behalf.consent.gitlab.GitLabStub;
 import io.behalf.consent.ticket.TicketEventsConsumer;
 import io.behalf.events.EventType;
 import io.behalf.events.Person;
-import io.behalf.events.TargetKind;
 import io.behalf.events.ticket.TicketCommentAdded;
 import io.behalf.events.ticket.TicketSolved;
 import io.behalf.testing.BehalfTestInfrastructure;
@@ -100,11 +101,10 @@ class ReplyBatchTest {
 
     @Test
     void aTicketWhoseAuthorGitLabCannotCheckWaitsWithoutHoldingBackTheRestOfItsBatch() {
-        String project = newId();
-        String owner = newId();
-        GitLabStub.membersDown(TargetKind.PROJECT, project, owner);
-        String waitingTicket = openTicket(owner, "owner@example.com");
-        String waitingConsent = requested(waitingTicket, "DOWNLOAD_DATA", "PROJECT", project, "acme/big", null);
+        UncheckableOwner stuck = ticketOfAnOwnerGitLabCannotCheck();
+        String waitingTicket = stuck.ticket();
+        String owner = stuck.owner();
+        String waitingConsent = requested(waitingTicket, "DOWNLOAD_DATA", "PROJECT", stuck.project(), "acme/big", null);
         Story granted = story();
         String waitingComment = "c-" + UUID.randomUUID();
         String laterOnSameTicket = "c-" + UUID.randomUUID();
@@ -124,11 +124,10 @@ class ReplyBatchTest {
 
     @Test
     void aCommentArrivingWhileAnEarlierOneOfItsTicketWaitsForGitLabIsNotReadBeforeIt() {
-        String project = newId();
-        String owner = newId();
-        GitLabStub.membersDown(TargetKind.PROJECT, project, owner);
-        String ticket = openTicket(owner, "owner@example.com");
-        requested(ticket, "DOWNLOAD_DATA", "PROJECT", project, "acme/big", null);
+        UncheckableOwner stuck = ticketOfAnOwnerGitLabCannotCheck();
+        String ticket = stuck.ticket();
+        String owner = stuck.owner();
+        requested(ticket, "DOWNLOAD_DATA", "PROJECT", stuck.project(), "acme/big", null);
         String first = "c-" + UUID.randomUUID();
         String later = "c-" + UUID.randomUUID();
 

@@ -8,6 +8,7 @@ import static io.behalf.consent.ConsentTesting.openTicket;
 import static io.behalf.consent.ConsentTesting.outboxCount;
 import static io.behalf.consent.ConsentTesting.replyState;
 import static io.behalf.consent.ConsentTesting.status;
+import static io.behalf.consent.ConsentTesting.ticketOfAnOwnerGitLabCannotCheck;
 import static io.behalf.consent.ConsentTesting.requested;
 import static io.behalf.consent.ConsentTesting.verifyOwnership;
 import static io.restassured.RestAssured.given;
@@ -15,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import io.behalf.consent.ConsentTesting.UncheckableOwner;
 import io.behalf.consent.consent.Consent;
 import io.behalf.consent.consent.ConsentStatus;
 import io.behalf.consent.gitlab.GitLabStub;
@@ -126,10 +128,10 @@ class ReplyTest {
 
     @Test
     void whenGitLabIsDownTheReplyStaysPendingIsRetriedAndIsNeverGrantedOnAFailedCheck() {
-        String project = newId();
-        String owner = newId();
-        GitLabStub.membersDown(TargetKind.PROJECT, project, owner);
-        String ticket = openTicket(owner, "owner@example.com");
+        UncheckableOwner stuck = ticketOfAnOwnerGitLabCannotCheck();
+        String ticket = stuck.ticket();
+        String owner = stuck.owner();
+        String project = stuck.project();
         try (var events = TestKafka.fromNow(Topics.CONSENT_EVENTS)) {
             String consentId = requested(ticket, "DOWNLOAD_DATA", "PROJECT", project, "acme/big", "a clone of main");
             String commentId = comment(ticket, owner, "I provide permission.", true);

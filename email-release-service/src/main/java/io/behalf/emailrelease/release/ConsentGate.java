@@ -26,9 +26,9 @@ public class ConsentGate {
 
     public ConsentGate(ReleaseTransitions transitions, AccountLock accountLock,
             TransactionSynchronizationRegistry transactions) {
-        this.transactions = transactions;
         this.transitions = transitions;
         this.accountLock = accountLock;
+        this.transactions = transactions;
     }
 
     /**
