@@ -1,5 +1,6 @@
 package io.behalf.emailrelease.release;
 
+import io.behalf.messaging.TransactionResources;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -42,12 +43,7 @@ public class AccountLock {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void lockAll(Collection<String> accountIds) {
-        @SuppressWarnings("unchecked")
-        Set<String> held = (Set<String>) transactions.getResource(AccountLock.class);
-        if (held == null) {
-            held = new HashSet<>();
-            transactions.putResource(AccountLock.class, held);
-        }
+        Set<String> held = TransactionResources.getOrCreate(transactions, AccountLock.class, HashSet::new);
         Object[] keys = accountIds.stream().filter(held::add).map(a -> "email-release:" + a).toArray();
         if (keys.length == 0) {
             return;

@@ -3,6 +3,7 @@ package io.behalf.emailrelease.release;
 import io.behalf.emailrelease.consent.ConsentChanged;
 import io.behalf.emailrelease.consent.ConsentsChanging;
 import io.behalf.emailrelease.consent.ReleaseConsent;
+import io.behalf.messaging.TransactionResources;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.TransactionSynchronizationRegistry;
@@ -81,13 +82,7 @@ public class ConsentGate {
                 .stream().filter(EmailRelease::notYetChangingGitLab).toList();
     }
 
-    @SuppressWarnings("unchecked")
     private Map<String, List<EmailRelease>> read() {
-        Map<String, List<EmailRelease>> read = (Map<String, List<EmailRelease>>) transactions.getResource(ConsentGate.class);
-        if (read == null) {
-            read = new HashMap<>();
-            transactions.putResource(ConsentGate.class, read);
-        }
-        return read;
+        return TransactionResources.getOrCreate(transactions, ConsentGate.class, HashMap::new);
     }
 }

@@ -101,11 +101,7 @@ public class Outbox {
      */
     @Transactional(Transactional.TxType.MANDATORY)
     public void inOneBatch(Runnable work) {
-        Held held = (Held) transactions.getResource(Held.class);
-        if (held == null) {
-            held = new Held();
-            transactions.putResource(Held.class, held);
-        }
+        Held held = TransactionResources.getOrCreate(transactions, Held.class, Held::new);
         if (held.rows != null) {
             work.run(); // inside another one: the outermost writes them all
             return;

@@ -37,12 +37,19 @@ public final class TestKafka {
     /** Publishes {@code payload} as a binary-mode CloudEvent of {@code type}; returns its {@code ce_id}. */
     public static String send(EventType type, String key, Object payload) {
         String id = UUID.randomUUID().toString();
-        send(type, key, id, payload instanceof String s ? s : EventJson.write(payload));
+        send(type, key, id, json(payload));
         return id;
     }
 
     public static void send(EventType type, String key, String ceId, String json) {
-        sendRaw(type.topic(), key, json, cloudEventHeaders(ceId, type.type(), "/behalf/test"));
+        sendRaw(type.topic(), key, json, cloudEventHeaders(ceId, type.type(), SOURCE));
+    }
+
+    private static final String SOURCE = "/behalf/test";
+
+    /** A payload record as its JSON, or JSON text as it is (a test's own, possibly broken, body). */
+    private static String json(Object payload) {
+        return payload instanceof String s ? s : EventJson.write(payload);
     }
 
     /**
@@ -50,9 +57,9 @@ public final class TestKafka {
      * what one poll batch holds is the test's choice rather than the broker's timing.
      */
     public static ConsumerRecord<String, String> polled(EventType type, String key, Object payload) {
-        String json = payload instanceof String s ? s : EventJson.write(payload);
+        String json = json(payload);
         RecordHeaders headers = new RecordHeaders();
-        cloudEventHeaders(UUID.randomUUID().toString(), type.type(), "/behalf/test").forEach(headers::add);
+        cloudEventHeaders(UUID.randomUUID().toString(), type.type(), SOURCE).forEach(headers::add);
         return new ConsumerRecord<>(type.topic(), 0, POLLED_OFFSETS.incrementAndGet(), System.currentTimeMillis(),
                 TimestampType.CREATE_TIME, key.length(), json.length(), key, json, headers, Optional.empty());
     }
