@@ -132,6 +132,7 @@ public class AuditRecordRelay {
                 acks.add(CompletableFuture.failedFuture(e));
             }
         }
+        publisher.sendNow();
         long acknowledged = cursor;
         int sent = 0;
         for (int i = 0; i < records.size(); i++) {

@@ -53,6 +53,12 @@ public class KafkaOutboxPublisher implements OutboxPublisher {
         return acked;
     }
 
+    /** The producer's flush: its buffered batches become ready at once, linger or not, and it waits for their answers. */
+    @Override
+    public void sendNow() {
+        producer().flush();
+    }
+
     /** The headers SmallRye's binary mode writes, in its order, so consumers see no difference. */
     static Headers headers(OutboxEvent event) {
         Headers headers = new RecordHeaders();

@@ -133,6 +133,7 @@ public class OutboxRelay {
             }
             acks.add(ack);
         }
+        publisher.sendNow();
         List<UUID> acknowledged = new ArrayList<>();
         java.util.Set<Integer> stopped = new java.util.HashSet<>();
         for (int i = 0; i < events.size(); i++) {

@@ -84,6 +84,19 @@ class OutboxRelayTest {
     }
 
     @Test
+    void aRoundIsSentAtOnceNotAfterTheProducersLinger() {
+        // the test profile gives the outbox producer a linger of 10 minutes: a round left to it would not be
+        // acknowledged within the relay's wait of 30 s, and relayOnce would report nothing sent
+        List<UUID> ids = QuarkusTransaction.requiringNew().call(() -> java.util.stream.IntStream.range(0, 5)
+                .mapToObj(i -> "T-" + UUID.randomUUID())
+                .map(t -> outbox.publish(EventType.CONSENT_REVOKED, t, null, revoked(t, "round")))
+                .toList());
+
+        assertThat(relay(publisher).relayOnce()).isEqualTo(ids.size());
+        assertThat(unsent(ids)).isZero();
+    }
+
+    @Test
     void anEventOfARolledBackTransactionIsNeverPublished() {
         String ticket = "T-" + UUID.randomUUID();
         try (var reader = TestKafka.fromNow(Topics.CONSENT_EVENTS)) {
@@ -128,9 +141,7 @@ class OutboxRelayTest {
         try (var reader = TestKafka.fromNow(Topics.CONSENT_EVENTS)) {
             // the first ticket's partition refuses (the idempotent producer then fails its later in-flight records
             // too): the other ticket's event goes out and is marked, the first ticket's wait together
-            OutboxPublisher refusesOne = e -> e.key().equals(first)
-                    ? CompletableFuture.failedFuture(new IllegalStateException("not leader"))
-                    : publisher.publish(e);
+            OutboxPublisher refusesOne = refusing(e -> e.key().equals(first), "not leader");
             assertThat(relay(refusesOne).relayOnce()).isEqualTo(1);
             assertThat(unsent(List.of(ids.get(1)))).isZero();
             assertThat(unsent(List.of(ids.get(0), ids.get(2)))).isEqualTo(2);
@@ -200,9 +211,7 @@ class OutboxRelayTest {
 
             // the broker acknowledges the first and is gone from the second on: only the first is marked
             AtomicInteger calls = new AtomicInteger();
-            OutboxPublisher flaky = e -> calls.incrementAndGet() >= 2
-                    ? CompletableFuture.failedFuture(new IllegalStateException("timeout"))
-                    : publisher.publish(e);
+            OutboxPublisher flaky = refusing(e -> calls.incrementAndGet() >= 2, "timeout");
             assertThat(relay(flaky).relayOnce()).isEqualTo(1);
             assertThat(unsent(ids)).isEqualTo(2);
 
@@ -275,6 +284,22 @@ class OutboxRelayTest {
 
     private OutboxRelay relay(OutboxPublisher with) {
         return new OutboxRelay(dataSource, with, 4, 50);
+    }
+
+    /** The broker as the relay sees it when it refuses these events: the others go to the real one. */
+    private OutboxPublisher refusing(java.util.function.Predicate<OutboxEvent> refused, String why) {
+        return new OutboxPublisher() {
+            @Override
+            public java.util.concurrent.CompletionStage<Void> publish(OutboxEvent event) {
+                return refused.test(event) ? CompletableFuture.failedFuture(new IllegalStateException(why))
+                        : publisher.publish(event);
+            }
+
+            @Override
+            public void sendNow() {
+                publisher.sendNow();
+            }
+        };
     }
 
     private OutboxPublisher rawProducerPublisher() {
