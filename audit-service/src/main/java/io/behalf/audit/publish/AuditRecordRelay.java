@@ -121,18 +121,11 @@ public class AuditRecordRelay {
     private int publishChain(Connection c, int chain) throws SQLException {
         long cursor = cursor(c, chain);
         List<Unpublished> records = unpublished(c, chain, cursor);
-        List<CompletableFuture<Void>> acks = new ArrayList<>(records.size());
-        for (Unpublished u : records) {
+        List<CompletableFuture<Void>> acks = publisher.publishRound(records, u -> {
             AuditRecord r = u.record();
-            try {
-                acks.add(publisher.publish(new OutboxEvent(cloudEventId(r.eventId()), r.seq(),
-                        EventType.AUDIT_RECORD.topic(), u.key(), EventType.AUDIT_RECORD.type(), SOURCE,
-                        r.subject(), r.recordedAt(), EventJson.write(r), chain)).toCompletableFuture());
-            } catch (RuntimeException e) {
-                acks.add(CompletableFuture.failedFuture(e));
-            }
-        }
-        publisher.sendNow();
+            return new OutboxEvent(cloudEventId(r.eventId()), r.seq(), EventType.AUDIT_RECORD.topic(), u.key(),
+                    EventType.AUDIT_RECORD.type(), SOURCE, r.subject(), r.recordedAt(), EventJson.write(r), chain);
+        });
         long acknowledged = cursor;
         int sent = 0;
         for (int i = 0; i < records.size(); i++) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import javax.sql.DataSource;
 import org.jboss.logging.Logger;
 
@@ -123,17 +124,7 @@ public class OutboxRelay {
         if (events.isEmpty()) {
             return 0;
         }
-        List<CompletableFuture<Void>> acks = new ArrayList<>(events.size());
-        for (OutboxEvent event : events) {
-            CompletableFuture<Void> ack;
-            try {
-                ack = publisher.publish(event).toCompletableFuture();
-            } catch (RuntimeException e) {
-                ack = CompletableFuture.failedFuture(e);
-            }
-            acks.add(ack);
-        }
-        publisher.sendNow();
+        List<CompletableFuture<Void>> acks = publisher.publishRound(events, Function.identity());
         List<UUID> acknowledged = new ArrayList<>();
         java.util.Set<Integer> stopped = new java.util.HashSet<>();
         for (int i = 0; i < events.size(); i++) {

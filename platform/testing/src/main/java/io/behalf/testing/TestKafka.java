@@ -31,6 +31,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /** Talks to the test broker the way an outside system would: CloudEvents in binary mode, plain clients. */
 public final class TestKafka {
 
+    private static final String SOURCE = "/behalf/test";
+
     private TestKafka() {
     }
 
@@ -44,8 +46,6 @@ public final class TestKafka {
     public static void send(EventType type, String key, String ceId, String json) {
         sendRaw(type.topic(), key, json, cloudEventHeaders(ceId, type.type(), SOURCE));
     }
-
-    private static final String SOURCE = "/behalf/test";
 
     /** A payload record as its JSON, or JSON text as it is (a test's own, possibly broken, body). */
     private static String json(Object payload) {
