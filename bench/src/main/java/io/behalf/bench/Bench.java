@@ -50,9 +50,16 @@ public final class Bench {
                 .flatMap(a -> java.util.Arrays.stream(a.substring(7).split(","))).collect(java.util.stream.Collectors.toSet());
         java.util.function.Predicate<String> runs = name -> only.isEmpty() || only.contains(name);
         Plan plan = quick ? Plan.quick() : Plan.full();
+        // --rates=500 measures the decision latency at these rates only (for experiments; its table is partial)
+        java.util.List<Integer> rates = java.util.Arrays.stream(args).filter(a -> a.startsWith("--rates="))
+                .flatMap(a -> java.util.Arrays.stream(a.substring(8).split(","))).map(Integer::valueOf).toList();
+        if (!rates.isEmpty()) {
+            plan = plan.withLatencyRates(rates);
+        }
         // only a complete full run replaces bench/results, the figures the README shows
         Path results = quick ? root.resolve("bench/target/quick-results")
-                : only.isEmpty() ? root.resolve("bench/results") : root.resolve("bench/target/partial-results");
+                : only.isEmpty() && rates.isEmpty() ? root.resolve("bench/results")
+                : root.resolve("bench/target/partial-results");
         Path data = root.resolve("bench/target/bench-data");
         deleteTree(data);
         deleteTree(results);

@@ -21,6 +21,12 @@ record Plan(String name, int ingestRecords, int ingestRepetitions, List<Integer>
                 List.of(10_000, 100_000), 3_000, 50);
     }
 
+    Plan withLatencyRates(List<Integer> rates) {
+        return new Plan(name, ingestRecords, ingestRepetitions, rates, latencyWarmupSeconds, latencyWindowSeconds,
+                latencyWindows, checkConnections, checkWarmupSeconds, checkWindowSeconds, checkRepetitions,
+                pipelineBatch, pipelineRepetitions, startupRepetitions, growthSizes, growthIngest, queryRepetitions);
+    }
+
     /** Repetitions are preceded by one warm-up of the same size that is not reported. */
     static final int WARMUPS = 1;
 }
