@@ -6,11 +6,11 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
 import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -47,8 +47,13 @@ public class ReleaseConsent extends PanacheEntityBase {
     public static Map<String, ReleaseConsent> lockAll(Collection<String> consentIds) {
         Map<String, ReleaseConsent> consents = new HashMap<>();
         if (!consentIds.isEmpty()) {
-            ReleaseConsent.<ReleaseConsent>find("consentId in ?1 order by consentId", consentIds)
-                    .withLock(LockModeType.PESSIMISTIC_WRITE).list().forEach(c -> consents.put(c.consentId, c));
+            // one SQL text over an array: as HQL with an in-list, Hibernate built the SQL anew on every call, about
+            // 5% of the service's CPU at 500 grants/s (bench/README.md)
+            @SuppressWarnings("unchecked")
+            List<ReleaseConsent> rows = getEntityManager().createNativeQuery("""
+                    select * from release_consent where consent_id = any(?1) order by consent_id for update""",
+                    ReleaseConsent.class).setParameter(1, consentIds.toArray(String[]::new)).getResultList();
+            rows.forEach(c -> consents.put(c.consentId, c));
         }
         return consents;
     }

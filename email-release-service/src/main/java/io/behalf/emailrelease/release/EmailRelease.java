@@ -72,10 +72,19 @@ public class EmailRelease extends PanacheEntityBase {
      * The accounts' releases that a consent change can still start or stop, locked, by account and oldest first:
      * those awaiting consent, and those started but not yet changing GitLab ({@link #notYetChangingGitLab()}).
      */
+    @SuppressWarnings("unchecked")
     public static List<EmailRelease> notYetChangingGitLabForUpdate(Collection<String> accountIds) {
-        return find("accountId in ?1 and (status = ?2 or (status = ?3 and step = ?4)) order by accountId, requestedAt",
-                accountIds, ReleaseStatus.AWAITING_CONSENT, ReleaseStatus.IN_PROGRESS, ReleaseStep.CHECK_ELIGIBILITY)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).list();
+        // one SQL text over an array: as HQL with an in-list, Hibernate built the SQL anew on every call, about 6%
+        // of the service's CPU at 500 grants/s (bench/README.md)
+        return getEntityManager().createNativeQuery("""
+                select * from email_release
+                where account_id = any(?1) and (status = ?2 or (status = ?3 and step = ?4))
+                order by account_id, requested_at for update""", EmailRelease.class)
+                .setParameter(1, accountIds.toArray(String[]::new))
+                .setParameter(2, ReleaseStatus.AWAITING_CONSENT.name())
+                .setParameter(3, ReleaseStatus.IN_PROGRESS.name())
+                .setParameter(4, ReleaseStep.CHECK_ELIGIBILITY.name())
+                .getResultList();
     }
 
     /** Awaiting consent, or started and still checking eligibility: nothing has changed GitLab yet. */
