@@ -50,8 +50,8 @@ public class ConsentProjection extends PanacheEntityBase {
         if (ticketByConsent.isEmpty()) {
             return consents;
         }
-        // one SQL text over an array: as HQL with an in-list, Hibernate built the SQL anew on every call, about 5%
-        // of the service's CPU at 500 consent events/s (bench/README.md)
+        // one SQL text over an array: as HQL with an in-list, Hibernate built the SQL anew on every call, in a
+        // query that was 14% of the service's CPU at 500 consent events/s (bench/README.md)
         @SuppressWarnings("unchecked")
         List<ConsentProjection> rows = getEntityManager().createNativeQuery("""
                 select * from consent_projection where consent_id = any(?1) order by consent_id for update""",
