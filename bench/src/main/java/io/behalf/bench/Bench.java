@@ -46,13 +46,11 @@ public final class Bench {
         Path root = Path.of(System.getProperty("behalf.root", ".")).toAbsolutePath().normalize();
         boolean quick = java.util.List.of(args).contains("--quick");
         // --only=ingest,latency,check,pipelines,startup,growth runs a part (for profiling; its table is partial)
-        java.util.Set<String> only = java.util.Arrays.stream(args).filter(a -> a.startsWith("--only="))
-                .flatMap(a -> java.util.Arrays.stream(a.substring(7).split(","))).collect(java.util.stream.Collectors.toSet());
+        java.util.Set<String> only = listOption(args, "--only=").collect(java.util.stream.Collectors.toSet());
         java.util.function.Predicate<String> runs = name -> only.isEmpty() || only.contains(name);
         Plan plan = quick ? Plan.quick() : Plan.full();
         // --rates=500 measures the decision latency at these rates only (for experiments; its table is partial)
-        java.util.List<Integer> rates = java.util.Arrays.stream(args).filter(a -> a.startsWith("--rates="))
-                .flatMap(a -> java.util.Arrays.stream(a.substring(8).split(","))).map(Integer::valueOf).toList();
+        java.util.List<Integer> rates = listOption(args, "--rates=").map(Integer::valueOf).toList();
         if (!rates.isEmpty()) {
             plan = plan.withLatencyRates(rates);
         }
@@ -151,6 +149,12 @@ public final class Bench {
         long suite = ProcessHandle.current().pid();
         processes.put("suite", () -> CpuTime.seconds(suite));
         return processes;
+    }
+
+    /** The comma-separated values of every {@code name=a,b} argument. */
+    private static java.util.stream.Stream<String> listOption(String[] args, String name) {
+        return java.util.Arrays.stream(args).filter(a -> a.startsWith(name))
+                .flatMap(a -> java.util.Arrays.stream(a.substring(name.length()).split(",")));
     }
 
     private static void deleteTree(Path dir) throws java.io.IOException {
