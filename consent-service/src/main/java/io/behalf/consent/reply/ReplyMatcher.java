@@ -88,6 +88,19 @@ public final class ReplyMatcher {
             "\\b(?:only\\s+if|as\\s+long\\s+as|provided\\s+that|on\\s+condition|but\\s+only|except|unless"
                     + "|only\\s+(?:for|the|in|on))\\b");
 
+    // compiled once: String.replaceAll and matches compile their pattern on every call, which made reading a
+    // comment about a tenth of the consuming thread's CPU at 500 comments/s (bench/README.md)
+    private static final Pattern EMPHASIS = Pattern.compile("[*_~]");
+    private static final Pattern BLANKS = Pattern.compile("[ \\t\\u00a0]+");
+    private static final Pattern CANT = Pattern.compile("\\bcan'?t\\b|\\bcan not\\b");
+    private static final Pattern WONT = Pattern.compile("\\bwon'?t\\b");
+    private static final Pattern DONT = Pattern.compile("\\bdont\\b");
+    private static final Pattern NT = Pattern.compile("\\b(\\w+)n't\\b");
+    private static final Pattern SENTENCE = Pattern.compile("[^.!?\\n;]+[.!?]*");
+    private static final Pattern SENTENCE_END = Pattern.compile("[?!.]+$");
+    private static final Pattern GO_AHEAD = Pattern.compile("\\b(?:go\\s+ahead|proceed)\\b");
+    private static final Pattern WORD_GAP = Pattern.compile("\\s+");
+
     private ReplyMatcher() {
     }
 
@@ -101,7 +114,7 @@ public final class ReplyMatcher {
         boolean question = false;
         for (String sentence : sentences(text)) {
             boolean asks = sentence.endsWith("?");
-            String s = sentence.replaceAll("[?!.]+$", "").strip();
+            String s = SENTENCE_END.matcher(sentence).replaceAll("").strip();
             if (s.isEmpty()) {
                 continue;
             }
@@ -118,7 +131,7 @@ public final class ReplyMatcher {
                 }
             }
             if (asks && (sentenceGrants || sentenceRefuses || MENTION.matcher(s).find()
-                    || s.matches(".*\\b(?:go\\s+ahead|proceed)\\b.*"))) {
+                    || GO_AHEAD.matcher(s).find())) {
                 // "can you go ahead tomorrow?" or "do I confirm here?" is a question, not an answer
                 question = true;
                 continue;
@@ -159,19 +172,19 @@ public final class ReplyMatcher {
 
     private static String normalise(String text) {
         String t = text.toLowerCase(Locale.ROOT)
-                .replace('\u2019', '\'').replace('\u2018', '\'').replace('`', '\'')
-                .replaceAll("[*_~]", "")
-                .replaceAll("[ \\t\\u00a0]+", " ");
+                .replace('\u2019', '\'').replace('\u2018', '\'').replace('`', '\'');
+        t = BLANKS.matcher(EMPHASIS.matcher(t).replaceAll("")).replaceAll(" ");
         // one spelling per negation, so the patterns need not list every contraction
-        t = t.replaceAll("\\bcan'?t\\b", "cannot").replaceAll("\\bcan not\\b", "cannot")
-                .replaceAll("\\bwon'?t\\b", "will not").replaceAll("\\bdont\\b", "do not")
-                .replaceAll("\\b(\\w+)n't\\b", "$1 not");
+        t = CANT.matcher(t).replaceAll("cannot");
+        t = WONT.matcher(t).replaceAll("will not");
+        t = DONT.matcher(t).replaceAll("do not");
+        t = NT.matcher(t).replaceAll("$1 not");
         return OUR_QUESTION.matcher(t).replaceAll(" ").strip();
     }
 
     private static List<String> sentences(String text) {
         List<String> out = new ArrayList<>();
-        Matcher m = Pattern.compile("[^.!?\\n;]+[.!?]*").matcher(text);
+        Matcher m = SENTENCE.matcher(text);
         while (m.find()) {
             String s = m.group().strip();
             if (!s.isEmpty()) {
@@ -185,7 +198,7 @@ public final class ReplyMatcher {
     private static boolean negated(String sentence, int start) {
         String before = sentence.substring(0, start);
         int clause = Math.max(before.lastIndexOf(','), Math.max(before.lastIndexOf(" but "), before.lastIndexOf(" and ")));
-        String[] words = (clause >= 0 ? before.substring(clause + 1) : before).strip().split("\\s+");
+        String[] words = WORD_GAP.split((clause >= 0 ? before.substring(clause + 1) : before).strip());
         String near = String.join(" ", java.util.Arrays.copyOfRange(words, Math.max(0, words.length - 4), words.length));
         return NEGATOR.matcher(near).find();
     }
