@@ -88,8 +88,8 @@ public final class ReplyMatcher {
             "\\b(?:only\\s+if|as\\s+long\\s+as|provided\\s+that|on\\s+condition|but\\s+only|except|unless"
                     + "|only\\s+(?:for|the|in|on))\\b");
 
-    // compiled once: String.replaceAll and matches compile their pattern on every call, which made reading a
-    // comment about a tenth of the consuming thread's CPU at 500 comments/s (bench/README.md)
+    // compiled once: String.replaceAll, split and matches compile their pattern on every call. Reading a comment
+    // was a tenth of the consuming thread's CPU at 500 comments/s, a third of that in replaceAll (bench/README.md)
     private static final Pattern EMPHASIS = Pattern.compile("[*_~]");
     private static final Pattern BLANKS = Pattern.compile("[ \\t\\u00a0]+");
     private static final Pattern CANT = Pattern.compile("\\bcan'?t\\b|\\bcan not\\b");
