@@ -58,10 +58,12 @@ public class ConsentResource {
 
     private final ConsentRequests requests;
     private final ConsentLifecycle lifecycle;
+    private final ConsentCheck consentCheck;
 
-    public ConsentResource(ConsentRequests requests, ConsentLifecycle lifecycle) {
+    public ConsentResource(ConsentRequests requests, ConsentLifecycle lifecycle, ConsentCheck consentCheck) {
         this.requests = requests;
         this.lifecycle = lifecycle;
+        this.consentCheck = consentCheck;
     }
 
     @POST
@@ -96,7 +98,7 @@ public class ConsentResource {
     public ConsentCheck.Answer check(@QueryParam("ticketId") @NotBlank String ticketId,
             @QueryParam("action") @NotNull Action action, @QueryParam("targetKind") @NotNull TargetKind targetKind,
             @QueryParam("targetId") @NotBlank String targetId) {
-        return ConsentCheck.check(ticketId, action, targetKind, targetId, Instant.now());
+        return consentCheck.check(ticketId, action, targetKind, targetId, Instant.now());
     }
 
     @POST
