@@ -12,7 +12,7 @@ record Plan(String name, int ingestRecords, int ingestRepetitions, List<Integer>
         List<Integer> growthSizes, int growthIngest, int growthRepetitions, int queryRepetitions) {
 
     static Plan full() {
-        return new Plan("full", 20_000, 5, List.of(100, 500, 1000), 10, 2, 3, 16, 8, 5, 3, 200, 3, 3,
+        return new Plan("full", 20_000, 5, List.of(100, 500, 1000), 40, 2, 3, 16, 8, 5, 3, 200, 3, 3,
                 List.of(10_000, 100_000, 1_000_000), 10_000, 3, 200);
     }
 
