@@ -19,9 +19,10 @@ import java.util.UUID;
 import org.postgresql.PGConnection;
 
 /**
- * Grows the audit log to a given size fast, with COPY instead of Kafka, while audit-service is stopped. The rows
- * continue chain 0 from its head and are hashed by the service's own {@link ChainHash} over its own canonical JSON,
- * so the chain stays one the service appends to and verifies.
+ * Grows the audit log to a given size fast, with COPY instead of Kafka, while audit-service is stopped and after it
+ * published what it stored. The rows continue chain 0 from its head and are hashed by the service's own
+ * {@link ChainHash} over its own canonical JSON, so the chain stays one the service appends to and verifies; they
+ * are marked published.
  */
 final class AuditPreload {
 
@@ -71,6 +72,14 @@ final class AuditPreload {
             }
             db.unwrap(PGConnection.class).getCopyAPI().copyIn("copy audit_record (" + COLUMNS + ") from stdin",
                     new StringReader(chunk.toString()));
+        }
+        // the rows stand for history published long ago: left unpublished, the restarted service sent all of them
+        // on audit.records while its ingest was being measured (840,000 at the 1M size)
+        try (PreparedStatement s = db.prepareStatement("""
+                insert into audit_publication (chain, published_seq) values (0, ?)
+                on conflict (chain) do update set published_seq = excluded.published_seq""")) {
+            s.setLong(1, seq);
+            s.executeUpdate();
         }
         return added;
     }

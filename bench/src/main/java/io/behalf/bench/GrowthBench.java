@@ -17,6 +17,9 @@ import org.knowm.xchart.style.Styler;
  */
 final class GrowthBench {
 
+    /** Warm-up backlogs of the repetition's size after each restart of audit-service. */
+    static final int WARMUPS = 3;
+
     private final BenchStack stack;
     private final AuditIngestBench ingest;
     private final Plan plan;
@@ -45,6 +48,8 @@ final class GrowthBench {
         }
         try (Connection db = AuditIngestBench.connect(stack)) {
             for (int size : plan.growthSizes()) {
+                // the preload marks its rows published, which holds only if everything before them was
+                AuditIngestBench.awaitPublished(db, Duration.ofMinutes(2));
                 stack.stop(BenchStack.AUDIT);
                 long t0 = System.nanoTime();
                 long added = AuditPreload.growTo(db, size);
@@ -59,29 +64,45 @@ final class GrowthBench {
                 if (!stack.awaitReady(BenchStack.AUDIT, Duration.ofSeconds(120))) {
                     throw new IllegalStateException("audit-service did not restart");
                 }
-                // one warm-up backlog so the JIT and the connection pool are in the same state at every size; a quarter
-                // of a repetition left the restarted service still warming up in the first (345, 315, 262 µs/event)
-                long head = AuditIngestBench.head(db);
-                ingest.produce(plan.growthIngest(), "GW" + size);
-                AuditIngestBench.awaitIngest(db, head, plan.growthIngest(), Duration.ofMinutes(5));
+                // warm-up backlogs so the JIT, the connection pool and the heap are in the same state at every size: a
+                // quarter of a repetition left the restarted service still warming up in the first (345, 315, 262
+                // µs/event), and the heap grows from -Xms16m over the first tens of thousands of events (Plan)
+                long head = 0;
+                for (int w = 0; w < WARMUPS; w++) {
+                    head = AuditIngestBench.head(db);
+                    ingest.produce(plan.growthIngest(), "GW" + size + "-" + w);
+                    AuditIngestBench.awaitIngest(db, head, plan.growthIngest(), Duration.ofMinutes(5));
+                }
                 // repeated: one ingest of a few seconds swung by 40% between runs at the same size (0.83 and 1.51
                 // times the smallest size's time at 1M in two runs of one build), which no growth could explain
                 List<Double> micros = new ArrayList<>();
+                // CPU per event beside the time: it says whether a slower size is more work (the database's, as an
+                // index outgrows its buffers) or a busier machine
+                List<Double> serviceCpu = new ArrayList<>();
+                List<Double> dbCpu = new ArrayList<>();
+                long pid = stack.pid(BenchStack.AUDIT);
                 for (int rep = 0; rep < plan.growthRepetitions(); rep++) {
                     head = AuditIngestBench.head(db);
+                    double cpu0 = CpuTime.seconds(pid);
+                    double db0 = CpuTime.postgresSeconds();
                     ingest.produce(plan.growthIngest(), "G" + size + "-" + rep);
                     micros.add(1e6 / AuditIngestBench.awaitIngest(db, head, plan.growthIngest(), Duration.ofMinutes(5)));
+                    serviceCpu.add((CpuTime.seconds(pid) - cpu0) * 1e6 / plan.growthIngest());
+                    dbCpu.add((CpuTime.postgresSeconds() - db0) * 1e6 / plan.growthIngest());
                 }
                 Spread cost = Spread.of(micros);
+                report.raw("growth", "audit-service CPU µs/event at " + size, serviceCpu, "µs");
+                report.raw("growth", "PostgreSQL CPU µs/event at " + size, dbCpu, "µs");
                 report.raw("growth", "ingest µs/event at " + size, micros, "µs");
                 long end = AuditIngestBench.head(db);
                 List<Double> first = query(auditor, 0);
                 List<Double> last = query(auditor, end - 150);
                 Spread f = Spread.of(first);
                 Spread l = Spread.of(last);
-                Bench.log("growth %d: %s µs/event, page at start %.2f ms, at end %.2f ms", size, micros,
-                        f.median(), l.median());
+                Bench.log("growth %d: %s µs/event (CPU µs/event audit-service %s, PostgreSQL %s), page at start %.2f ms, "
+                        + "at end %.2f ms", size, micros, serviceCpu, dbCpu, f.median(), l.median());
                 rows.add(List.of(String.format("%,d", end), cost.describe("%.0f"),
+                        Spread.of(serviceCpu).describe("%.0f"), Spread.of(dbCpu).describe("%.0f"),
                         String.format("%.2f", f.median()), String.format("%.2f", Samples.percentile(sorted(first), 95)),
                         String.format("%.2f", l.median()), String.format("%.2f", Samples.percentile(sorted(last), 95))));
                 sizes.add((double) end);
@@ -98,10 +119,11 @@ final class GrowthBench {
                 "no slow-down (≤ 1.25)", depth <= 1.25);
         List<String> charts = report.section("Growth: audit ingest and query cost by stored records",
                 "On a log emptied first, rows preloaded with COPY as valid chain links; then " + plan.growthIngest() + " events ingested "
-                        + "through the service, " + plan.growthRepetitions() + " times after a warm-up of the same size "
+                        + "through the service, " + plan.growthRepetitions() + " times after " + WARMUPS + " warm-ups of the same size "
                         + "(the table's size is the log's at the end), and " + plan.queryRepetitions()
                         + " sequential keyset pages of 100 at the start (after=0) and at the end of the log.",
-                List.of("stored records", "ingest µs/event", "page at start p50 ms", "p95 ms", "page at end p50 ms", "p95 ms"),
+                List.of("stored records", "ingest µs/event", "CPU µs/event: audit-service", "PostgreSQL",
+                        "page at start p50 ms", "p95 ms", "page at end p50 ms", "p95 ms"),
                 rows);
         XYChart chart = new XYChartBuilder().width(700).height(400).title("Cost by stored records")
                 .xAxisTitle("stored records").yAxisTitle("µs per event / ms per page").build();
