@@ -114,7 +114,7 @@ final class AuditIngestBench {
                 Bench.log("audit ingest rep %d: service %.0f/s (%.0f rows a transaction, CPU µs/event %.0f + PostgreSQL "
                         + "%.0f), raw JDBC %.0f/s of %s (PostgreSQL µs/row %.0f), raw consume %.0f/s of %s", rep,
                         serviceRate, batches.get(batches.size() - 1), cpuPerEvent, dbCpuPerEvent, jdbcRate,
-                        rates(jdbcPasses), rawDbPerRow, consumeRate, rates(consumePasses));
+                        rounded(jdbcPasses), rawDbPerRow, consumeRate, rounded(consumePasses));
                 if (rep >= plan.ingestWarmups()) {
                     service.add(serviceRate);
                     jdbc.add(jdbcRate);
@@ -165,8 +165,9 @@ final class AuditIngestBench {
         report.chart(charts, chart, "audit-ingest");
     }
 
-    private static String rates(List<Double> passes) {
-        return passes.stream().map(r -> String.format("%.0f", r)).collect(Collectors.joining(", ", "[", "]"));
+    /** A log line's list of measured values, to the unit: [25281, 24407, 24045]. */
+    static String rounded(List<Double> values) {
+        return values.stream().map(v -> String.format("%.0f", v)).collect(Collectors.joining(", ", "[", "]"));
     }
 
     static List<Double> ratios(List<Double> a, List<Double> b) {

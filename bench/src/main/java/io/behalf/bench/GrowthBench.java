@@ -100,7 +100,8 @@ final class GrowthBench {
                 Spread f = Spread.of(first);
                 Spread l = Spread.of(last);
                 Bench.log("growth %d: %s µs/event (CPU µs/event audit-service %s, PostgreSQL %s), page at start %.2f ms, "
-                        + "at end %.2f ms", size, micros, serviceCpu, dbCpu, f.median(), l.median());
+                        + "at end %.2f ms", size, AuditIngestBench.rounded(micros), AuditIngestBench.rounded(serviceCpu),
+                        AuditIngestBench.rounded(dbCpu), f.median(), l.median());
                 rows.add(List.of(String.format("%,d", end), cost.describe("%.0f"),
                         Spread.of(serviceCpu).describe("%.0f"), Spread.of(dbCpu).describe("%.0f"),
                         String.format("%.2f", f.median()), String.format("%.2f", Samples.percentile(sorted(first), 95)),
